@@ -1,0 +1,212 @@
+/**
+ * Black (1976): European options on a forward F with lognormal volatility, discounted at a continuously
+ * compounded rate r. The model Deribit marks its options with (F = the option's `underlying_price`, r = 0).
+ *
+ * Units: prices in the forward's currency per 1 unit of underlying; `vol` decimal per √year (0.5 = 50 %);
+ * `expiry` in years; `rate` continuously compounded decimal. Greeks: `delta` ∂V/∂F; `gamma` ∂²V/∂F²;
+ * `vega` ∂V/∂σ per 1.00 of vol; `theta` dV/dt per year of calendar time, F and r fixed (= −∂V/∂T);
+ * `rho` ∂V/∂r per 1.00, F fixed (= −T·V).
+ *
+ * Scalar functions throw `InvalidInput` / `PriceOutOfBounds`; batch functions write a `BatchStatus` code per row.
+ *
+ * @since 0.1.0
+ */
+import { BatchStatus, PriceOutOfBounds } from "@hedgekit/sdk"
+import type { EuropeanBatch, GreeksColumns, Instrument } from "@hedgekit/sdk"
+import { black76Into } from "./internal/blackKernel.js"
+import type { Columns } from "./internal/blackKernel.js"
+import { greeksRows, priceRows } from "./internal/black76Rows.js"
+import { impliedBlackVolatility } from "./internal/letsBeRational.js"
+import { black } from "./internal/normalisedBlack.js"
+import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./internal/sentinels.js"
+import { blamed, lognormalRow, optionSign, throwIfInvalid, volStatus } from "./internal/validate.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Greeks {
+  readonly price: number
+  readonly delta: number
+  readonly gamma: number
+  readonly vega: number
+  readonly theta: number
+  readonly rho: number
+}
+
+/**
+ * A chain to value: the option columns plus each row's vol.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Batch extends EuropeanBatch {
+  readonly vol: Float64Array
+}
+
+/**
+ * A chain of prices to invert: the option columns plus each row's discounted price.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ImpliedVolBatch extends EuropeanBatch {
+  readonly price: Float64Array
+}
+
+const check = (forward: number, strike: number, expiry: number, rate: number): void => {
+  const code = lognormalRow(forward, strike, expiry, rate, BatchStatus.INVALID_FORWARD)
+  throwIfInvalid(code, blamed(code, forward, strike, expiry, rate))
+}
+
+/**
+ * Discounted Black-76 premium, full relative precision down to 1e-300 in the wings.
+ *
+ * @since 0.1.0
+ * @category pricing
+ */
+export const price = (
+  type: Instrument.OptionType,
+  forward: number,
+  strike: number,
+  expiry: number,
+  rate: number,
+  vol: number
+): number => {
+  const q = optionSign(type)
+  check(forward, strike, expiry, rate)
+  throwIfInvalid(volStatus(vol), vol)
+  return Math.exp(-rate * expiry) * black(forward, strike, vol, expiry, q)
+}
+
+const scratch: Columns = {
+  price: new Float64Array(1),
+  delta: new Float64Array(1),
+  gamma: new Float64Array(1),
+  vega: new Float64Array(1),
+  theta: new Float64Array(1),
+  rho: new Float64Array(1)
+}
+
+/**
+ * Price and first-order Greeks in one pass.
+ *
+ * @since 0.1.0
+ * @category greeks
+ */
+export const greeks = (
+  type: Instrument.OptionType,
+  forward: number,
+  strike: number,
+  expiry: number,
+  rate: number,
+  vol: number
+): Greeks => {
+  const q = optionSign(type)
+  check(forward, strike, expiry, rate)
+  throwIfInvalid(volStatus(vol), vol)
+  black76Into(q, forward, strike, expiry, rate, vol, scratch, 0)
+  return {
+    price: scratch.price[0]!,
+    delta: scratch.delta[0]!,
+    gamma: scratch.gamma[0]!,
+    vega: scratch.vega[0]!,
+    theta: scratch.theta[0]!,
+    rho: scratch.rho[0]!
+  }
+}
+
+/**
+ * The attainable range of the discounted price: (intrinsic, upper), both discounted.
+ *
+ * @since 0.1.0
+ * @category implied volatility
+ */
+export const priceBounds = (
+  type: Instrument.OptionType,
+  forward: number,
+  strike: number,
+  expiry: number,
+  rate: number
+): { readonly lower: number; readonly upper: number } => {
+  const q = optionSign(type)
+  check(forward, strike, expiry, rate)
+  const df = Math.exp(-rate * expiry)
+  return { lower: df * Math.max(q * (forward - strike), 0), upper: df * (q > 0 ? forward : strike) }
+}
+
+/**
+ * The Black volatility that reproduces a discounted premium, to full double precision ("Let's Be Rational":
+ * a rational initial guess and two third-order steps). Throws `PriceOutOfBounds` for a price at or below the
+ * discounted intrinsic value or at or above the discounted upper bound (F for a call, K for a put).
+ *
+ * @since 0.1.0
+ * @category implied volatility
+ */
+export const impliedVol = (
+  type: Instrument.OptionType,
+  price: number,
+  forward: number,
+  strike: number,
+  expiry: number,
+  rate: number
+): number => {
+  const q = optionSign(type)
+  check(forward, strike, expiry, rate)
+  if (!Number.isFinite(price)) throw BatchStatus.toError(BatchStatus.INVALID_PRICE, price)
+  const df = Math.exp(-rate * expiry)
+  const vol = impliedBlackVolatility(price / df, forward, strike, expiry, q)
+  if (vol === BELOW_INTRINSIC || vol === ABOVE_MAXIMUM) {
+    throw new PriceOutOfBounds({
+      price,
+      lower: df * Math.max(q * (forward - strike), 0),
+      upper: df * (q > 0 ? forward : strike)
+    })
+  }
+  return vol
+}
+
+/**
+ * Discounted premiums of a chain into `out`; `status[i]` gets a `BatchStatus` code (0 = ok, `out[i]` NaN
+ * otherwise).
+ *
+ * @since 0.1.0
+ * @category batch
+ */
+export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array): void =>
+  priceRows(input, input.vol, 0, out, status)
+
+/**
+ * Prices and Greeks of a chain into caller-owned columns (allocation-free).
+ *
+ * @since 0.1.0
+ * @category batch
+ */
+export const greeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array): void =>
+  greeksRows(input, input.vol, 0, out, status)
+
+/**
+ * Implied vols of a chain of discounted premiums into `out`; out-of-range prices get `BELOW_INTRINSIC` /
+ * `ABOVE_MAXIMUM` in `status` and NaN in `out`.
+ *
+ * @since 0.1.0
+ * @category batch
+ */
+export const impliedVolBatch = (input: ImpliedVolBatch, out: Float64Array, status: Uint8Array): void => {
+  const { expiry, forward, isCall, length, price, rate, strike } = input
+  for (let i = 0; i < length; i++) {
+    const F = forward[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!, p = price[i]!
+    let code = lognormalRow(F, K, T, r, BatchStatus.INVALID_FORWARD)
+    if (code === 0 && !Number.isFinite(p)) code = BatchStatus.INVALID_PRICE
+    let vol = NaN
+    if (code === 0) {
+      const df = Math.exp(-r * T)
+      vol = impliedBlackVolatility(p / df, F, K, T, isCall[i] === 1 ? 1 : -1)
+      if (vol === BELOW_INTRINSIC) code = BatchStatus.BELOW_INTRINSIC
+      else if (vol === ABOVE_MAXIMUM) code = BatchStatus.ABOVE_MAXIMUM
+      if (code !== 0) vol = NaN
+    }
+    status[i] = code
+    out[i] = vol
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Closed-form option models and machine-precision implied volatility.
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as Bachelier from "./Bachelier.js"
+/** @since 0.1.0 */
+export * as Black76 from "./Black76.js"
+/** @since 0.1.0 */
+export * as BlackScholes from "./BlackScholes.js"
+/** @since 0.1.0 */
+export * as Models from "./Models.js"
+/** @since 0.1.0 */
+export * as Normal from "./Normal.js"

@@ -1,0 +1,52 @@
+/**
+ * Black-76 chain loops, shared by the `Black76` batch functions and the `black76` pricing model (whose vol
+ * is either one number for every row or a column).
+ */
+import { BatchStatus } from "@hedgekit/sdk"
+import type { EuropeanBatch, GreeksColumns } from "@hedgekit/sdk"
+import { black76Into } from "./blackKernel.js"
+import { black } from "./normalisedBlack.js"
+import { lognormalRow, volStatus } from "./validate.js"
+
+export const priceRows = (
+  input: EuropeanBatch,
+  volColumn: Float64Array | undefined,
+  volScalar: number,
+  out: Float64Array,
+  status: Uint8Array
+): void => {
+  const { expiry, forward, isCall, length, rate, strike } = input
+  const vols = volColumn
+  for (let i = 0; i < length; i++) {
+    const F = forward[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!
+    const sigma = vols === undefined ? volScalar : vols[i]!
+    let code = lognormalRow(F, K, T, r, BatchStatus.INVALID_FORWARD)
+    if (code === 0) code = volStatus(sigma)
+    status[i] = code
+    out[i] = code === 0 ? Math.exp(-r * T) * black(F, K, sigma, T, isCall[i] === 1 ? 1 : -1) : NaN
+  }
+}
+
+export const greeksRows = (
+  input: EuropeanBatch,
+  volColumn: Float64Array | undefined,
+  volScalar: number,
+  out: GreeksColumns,
+  status: Uint8Array
+): void => {
+  const { expiry, forward, isCall, length, rate, strike } = input
+  const vols = volColumn
+  for (let i = 0; i < length; i++) {
+    const F = forward[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!
+    const sigma = vols === undefined ? volScalar : vols[i]!
+    let code = lognormalRow(F, K, T, r, BatchStatus.INVALID_FORWARD)
+    if (code === 0) code = volStatus(sigma)
+    status[i] = code
+    if (code === 0) {
+      black76Into(isCall[i] === 1 ? 1 : -1, F, K, T, r, sigma, out, i)
+    } else {
+      out.price[i] = out.delta[i] = out.gamma[i] = out.vega[i] = out.theta[i] = out.rho[i] = NaN
+    }
+  }
+}
+

@@ -1,0 +1,16 @@
+/**
+ * The hedgekit contracts: the only package a plugin imports.
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as BatchStatus from "./BatchStatus.js"
+/** @since 0.1.0 */
+export * from "./Errors.js"
+/** @since 0.1.0 */
+export * as Instrument from "./Instrument.js"
+/** @since 0.1.0 */
+export * from "./PricingModel.js"
+/** @since 0.1.0 */
+export * as Time from "./Time.js"
