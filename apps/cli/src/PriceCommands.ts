@@ -1,0 +1,160 @@
+/**
+ * `hedgekit price` and `hedgekit iv`: one option from flags (a table), or a batch of rows from a file or stdin.
+ */
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import { Command, Flag } from "effect/cli"
+import { runBatch } from "./Batch.js"
+import { formatOfPath } from "./RowIO.js"
+import type { Format } from "./RowIO.js"
+import { outputFields, processRow } from "./Rows.js"
+import type { Command as RowCommand, Row } from "./Rows.js"
+
+/**
+ * An invocation that cannot run at all (a missing file, an unknown format, a bad single option); the only
+ * case with a non-zero exit code.
+ */
+export class UsageError extends Schema.TaggedError<UsageError>()("UsageError", { message: Schema.String }) {}
+
+const text = (name: string, description: string) =>
+  Flag.String(name).pipe(Flag.withDescription(description), Flag.optional)
+const num = (name: string, description: string) =>
+  Flag.Finite(name).pipe(Flag.withDescription(description), Flag.optional)
+
+const common = {
+  model: Flag.Literals("model", ["bsm", "black76", "bachelier"]).pipe(
+    Flag.withDescription("bsm (on a spot with yield q), black76 (on a forward) or bachelier (normal, on a forward)"),
+    Flag.optional
+  ),
+  type: Flag.Literals("type", ["call", "put"]).pipe(Flag.withDescription("call or put"), Flag.optional),
+  spot: num("spot", "spot price (bsm)"),
+  forward: num("forward", "forward price (black76, bachelier)"),
+  strike: num("strike", "strike price"),
+  expiry: num("expiry", "time to expiry in years"),
+  rate: num("rate", "continuously compounded rate, decimal (default 0; negative values as --rate=-0.01)"),
+  dividend: num("dividend", "continuous dividend/carry yield q, decimal (bsm, default 0)"),
+  input: text("input", "rows to process: a JSON Lines or CSV file, or - for stdin"),
+  output: text("output", "where to write the rows: a file, or - for stdout (default -)"),
+  format: Flag.Literals("format", ["jsonl", "csv"]).pipe(
+    Flag.withDescription("input format (default: from the input file's extension, else jsonl)"),
+    Flag.optional
+  ),
+  outputFormat: Flag.Literals("output-format", ["jsonl", "csv"]).pipe(
+    Flag.withDescription("output format (default: from the output file's extension, else the input format)"),
+    Flag.optional
+  )
+}
+
+interface Common {
+  readonly model: Option.Option<"bsm" | "black76" | "bachelier">
+  readonly type: Option.Option<"call" | "put">
+  readonly spot: Option.Option<number>
+  readonly forward: Option.Option<number>
+  readonly strike: Option.Option<number>
+  readonly expiry: Option.Option<number>
+  readonly rate: Option.Option<number>
+  readonly dividend: Option.Option<number>
+  readonly input: Option.Option<string>
+  readonly output: Option.Option<string>
+  readonly format: Option.Option<Format>
+  readonly outputFormat: Option.Option<Format>
+}
+
+const formatFor = (explicit: Option.Option<Format>, path: string, fallback: Format): Effect.Effect<Format, UsageError> => {
+  if (Option.isSome(explicit)) return Effect.succeed(explicit.value)
+  if (path === "-") return Effect.succeed(fallback)
+  const byExt = formatOfPath(path)
+  return byExt !== undefined
+    ? Effect.succeed(byExt)
+    : Effect.fail(new UsageError({ message: `cannot tell the format of ${path}: use a .jsonl or .csv name, or --format` }))
+}
+
+const GREEK_UNITS: ReadonlyArray<readonly [string, string]> = [
+  ["price", "discounted premium, per 1 unit of underlying"],
+  ["delta", "per 1 unit of the underlying (spot or forward)"],
+  ["gamma", "per unit² of the underlying"],
+  ["vega", "per 1.00 of vol"],
+  ["theta", "dV/dt per year of calendar time"],
+  ["rho", "per 1.00 of rate"],
+  ["dividendRho", "per 1.00 of dividend yield"],
+  ["vol", "implied vol (decimal; bachelier: absolute)"]
+]
+
+const table = (row: Row, fields: ReadonlyArray<string>): string => {
+  const lines: Array<string> = []
+  for (const [name, unit] of GREEK_UNITS) {
+    const value = row[name]
+    if (fields.includes(name) && typeof value === "number") {
+      lines.push(`${name.padEnd(12)} ${String(value).padStart(24)}   ${unit}`)
+    }
+  }
+  return lines.join("\n")
+}
+
+const run = (command: RowCommand, flags: Common, last: Option.Option<number>) =>
+  Effect.gen(function*() {
+    if (Option.isSome(flags.input)) {
+      const input = flags.input.value
+      const inputFormat = yield* formatFor(flags.format, input, "jsonl")
+      const output = Option.getOrElse(flags.output, () => "-")
+      const outputFormat = yield* formatFor(flags.outputFormat, output, inputFormat)
+      const summary = yield* Effect.tryPromise({
+        try: () => runBatch(command, input, inputFormat, output, outputFormat, outputFields(command)),
+        catch: (error) => new UsageError({ message: `cannot process ${input}: ${(error as Error).message}` })
+      })
+      if (output !== "-") {
+        yield* Console.error(`${command}: ${summary.rows} rows written to ${output} (${summary.errors} with errors)`)
+      }
+      return
+    }
+    const row: Record<string, unknown> = {}
+    for (const key of ["model", "type", "spot", "forward", "strike", "expiry", "rate", "dividend"] as const) {
+      const value: Option.Option<unknown> = flags[key]
+      if (Option.isSome(value)) row[key] = value.value
+    }
+    if (Option.isSome(last)) row[command === "price" ? "vol" : "price"] = last.value
+    const result = processRow(command, row)
+    const error = result["error"] as { message: string } | undefined
+    if (error !== undefined) {
+      return yield* new UsageError({ message: `${error.message} (see hedgekit ${command} --help)` })
+    }
+    yield* Console.log(table(result, outputFields(command)))
+  })
+
+/** `hedgekit price` */
+export const price = Command.make(
+  "price",
+  { ...common, vol: num("vol", "volatility: decimal for bsm/black76 (0.2 = 20 %), absolute for bachelier") },
+  (flags) => run("price", flags, flags.vol)
+).pipe(
+  Command.withDescription(
+    "Price options and their Greeks: one from flags, or rows from --input (JSON Lines or CSV) to --output."
+  ),
+  Command.withExamples([
+    {
+      command: "hedgekit price --model bsm --type call --spot 100 --strike 100 --expiry 1 --rate 0.05 --vol 0.2",
+      description: "One option, printed as a table"
+    },
+    { command: "hedgekit price --input chain.csv --output priced.jsonl", description: "A batch, CSV in, JSONL out" }
+  ])
+)
+
+/** `hedgekit iv` */
+export const iv = Command.make(
+  "iv",
+  { ...common, price: num("price", "discounted option premium to invert") },
+  (flags) => run("iv", flags, flags.price)
+).pipe(
+  Command.withDescription(
+    "Implied volatility to full double precision: one price from flags, or rows from --input to --output."
+  ),
+  Command.withExamples([
+    {
+      command: "hedgekit iv --model black76 --type put --forward 100 --strike 100 --expiry 1 --price 7.9655",
+      description: "One price, printed as a table"
+    },
+    { command: "cat quotes.jsonl | hedgekit iv --input - --output -", description: "A stream, stdin to stdout" }
+  ])
+)

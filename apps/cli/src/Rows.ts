@@ -1,0 +1,131 @@
+/**
+ * The row contract of `hedgekit price` and `hedgekit iv`, which scripts and other tools pipe into.
+ *
+ * Input fields: `model` (`bsm` | `black76` | `bachelier`), `type` (`call` | `put`), `spot` (bsm) or `forward`
+ * (black76, bachelier), `strike`, `expiry` (years), `rate` (continuously compounded, default 0), `dividend`
+ * (continuous yield, bsm only, default 0), and `vol` (price) or `price` (iv). Every other field passes through.
+ * Output adds `price, delta, gamma, vega, theta, rho` (+ `dividendRho` for bsm) for `price`, `vol` for `iv`;
+ * a bad row gets `error: { tag, field, value, message }` instead, and the batch goes on.
+ */
+import { Bachelier, Black76, BlackScholes } from "@hedgekit/models"
+import { InvalidInput, isHedgekitError, toRecord } from "@hedgekit/sdk"
+import type { ErrorRecord } from "@hedgekit/sdk"
+
+export type Row = Readonly<Record<string, unknown>>
+export type Command = "price" | "iv"
+
+const MODELS = ["bsm", "black76", "bachelier"] as const
+type ModelName = (typeof MODELS)[number]
+
+const isBlank = (value: unknown): boolean => value === undefined || value === null || value === ""
+
+/** A number from a JSON number or a CSV/JSON numeric string; anything else is an `InvalidInput`. */
+const numberField = (row: Row, field: string, expected: string, fallback?: number): number => {
+  const value = row[field]
+  if (isBlank(value)) {
+    if (fallback !== undefined) return fallback
+    throw new InvalidInput({ field, value: value ?? null, expected: `${expected} (required)` })
+  }
+  const parsed = typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : NaN
+  if (!Number.isFinite(parsed) || (typeof value === "string" && value.trim() === "")) {
+    throw new InvalidInput({ field, value, expected })
+  }
+  return parsed
+}
+
+const modelOf = (row: Row): ModelName => {
+  const value = row["model"]
+  if (typeof value === "string" && (MODELS as ReadonlyArray<string>).includes(value)) return value as ModelName
+  throw new InvalidInput({ field: "model", value: value ?? null, expected: "\"bsm\", \"black76\" or \"bachelier\"" })
+}
+
+const typeOf = (row: Row): "call" | "put" => {
+  const value = row["type"]
+  if (value === "call" || value === "put") return value
+  throw new InvalidInput({ field: "type", value: value ?? null, expected: "\"call\" or \"put\"" })
+}
+
+const forbid = (row: Row, field: string, model: ModelName, instead: string): void => {
+  if (!isBlank(row[field])) {
+    throw new InvalidInput({ field, value: row[field], expected: `no ${field} for model ${model} (it takes ${instead})` })
+  }
+}
+
+interface Parsed {
+  readonly model: ModelName
+  readonly type: "call" | "put"
+  readonly underlying: number
+  readonly strike: number
+  readonly expiry: number
+  readonly rate: number
+  readonly dividend: number
+}
+
+const parseCommon = (row: Row): Parsed => {
+  const model = modelOf(row)
+  const type = typeOf(row)
+  let underlying: number
+  let dividend = 0
+  if (model === "bsm") {
+    forbid(row, "forward", model, "spot")
+    underlying = numberField(row, "spot", "a finite spot price > 0")
+    dividend = numberField(row, "dividend", "a continuous dividend/carry yield (decimal)", 0)
+  } else {
+    forbid(row, "spot", model, "forward")
+    forbid(row, "dividend", model, "a forward, which already carries the yield")
+    underlying = numberField(row, "forward", model === "black76" ? "a finite forward > 0" : "a finite forward")
+  }
+  const strike = numberField(row, "strike", "a finite strike")
+  const expiry = numberField(row, "expiry", "a time to expiry in years > 0")
+  const rate = numberField(row, "rate", "a continuously compounded rate (decimal)", 0)
+  return { model, type, underlying, strike, expiry, rate, dividend }
+}
+
+const priceRow = (row: Row): Row => {
+  const p = parseCommon(row)
+  const vol = numberField(
+    row,
+    "vol",
+    p.model === "bachelier" ? "an absolute normal vol > 0 (price units per √year)" : "a vol > 0 (decimal, 0.2 = 20 %)"
+  )
+  if (p.model === "bsm") {
+    const g = BlackScholes.greeks(p.type, p.underlying, p.strike, p.expiry, p.rate, p.dividend, vol)
+    return { ...row, ...g }
+  }
+  const g = p.model === "black76"
+    ? Black76.greeks(p.type, p.underlying, p.strike, p.expiry, p.rate, vol)
+    : Bachelier.greeks(p.type, p.underlying, p.strike, p.expiry, p.rate, vol)
+  return { ...row, ...g }
+}
+
+const ivRow = (row: Row): Row => {
+  const p = parseCommon(row)
+  const price = numberField(row, "price", "a finite option price (discounted premium)")
+  const vol = p.model === "bsm"
+    ? BlackScholes.impliedVol(p.type, price, p.underlying, p.strike, p.expiry, p.rate, p.dividend)
+    : p.model === "black76"
+    ? Black76.impliedVol(p.type, price, p.underlying, p.strike, p.expiry, p.rate)
+    : Bachelier.impliedVol(p.type, price, p.underlying, p.strike, p.expiry, p.rate)
+  return { ...row, vol }
+}
+
+/** The output fields a command adds, in order (for CSV headers). */
+export const outputFields = (command: Command): ReadonlyArray<string> =>
+  command === "price" ? ["price", "delta", "gamma", "vega", "theta", "rho", "dividendRho"] : ["vol"]
+
+/** One output row: the input with results, or with an `error` record. Never throws for a bad row. */
+export const processRow = (command: Command, row: Row): Row => {
+  try {
+    return command === "price" ? priceRow(row) : ivRow(row)
+  } catch (error) {
+    if (isHedgekitError(error)) return { ...row, error: toRecord(error) }
+    return { ...row, error: errorRecord(error) }
+  }
+}
+
+const errorRecord = (error: unknown): ErrorRecord => ({
+  tag: "UnexpectedError",
+  field: "",
+  value: null,
+  message: error instanceof Error ? error.message : String(error)
+})

@@ -1,0 +1,23 @@
+/**
+ * The `hedgekit` command line.
+ */
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeServices from "@effect/platform-node/NodeServices"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import { Command } from "effect/cli"
+import { chain } from "./ChainCommand.js"
+import { iv, price } from "./PriceCommands.js"
+import { VERSION } from "./Version.js"
+
+const hedgekit = Command.make("hedgekit", {}, () =>
+  Console.log("hedgekit: dynamic hedging of options. Run `hedgekit --help` for the commands.")).pipe(
+    Command.withDescription("Dynamic hedging of options, crypto options first."),
+    Command.withSubcommands([price, iv, chain])
+  )
+
+hedgekit.pipe(
+  Command.run({ version: VERSION }),
+  Effect.provide(NodeServices.layer),
+  NodeRuntime.runMain
+)

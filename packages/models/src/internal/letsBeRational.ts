@@ -1,0 +1,324 @@
+/**
+ * Implied Black volatility after P. Jäckel, "Let's Be Rational" (Wilmott, January 2015; 2016/2017
+ * revisions).
+ *
+ * The normalised price β = price/√(F·K) is inverted for s = σ√T. In-the-money options are first reduced
+ * to their out-of-the-money counterpart (β minus the normalised intrinsic value) and puts are mapped to
+ * calls (x → −x), so the core works with x ≤ 0, 0 < β < b_max = e^{x/2}.
+ *
+ * Initial guess: with s_c = √(2|x|) (the inflection point of b in s), s_l and s_u from the tangent at s_c,
+ * the β-axis splits into four branches:
+ *   [0, b_l)       rational cubic in β of the lower asymptotic map f_l = (2π/√27)·|x|·Φ(−|x|/(√3 s))³,
+ *                  inverted in closed form;
+ *   [b_l, b_c)     rational cubic interpolation of s(β) with slopes 1/b′ and zero convexity at b_c;
+ *   [b_c, b_u]     likewise on the right of the inflection point;
+ *   (b_u, b_max)   rational cubic of the upper map f_u = Φ(−s/2), inverted via Φ⁻¹.
+ * Refinement: two third-order Householder steps on a branch-specific objective, g = 1/ln b − 1/ln β at the
+ * bottom (near-linear in s as b → 0), g = ln((b_max−β)/(b_max−b)) at the top (with b_max − b evaluated
+ * directly, without cancellation), g = b − β in between. Each step stays inside the branch's bracket.
+ *
+ * @module
+ */
+import { cdf, erfcx, inverseCdf, pdf } from "../Normal.js"
+import { logMoneyness, normalisedBlack, normalisedVega, otmCallAndVega, vegaOut } from "./normalisedBlack.js"
+import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./sentinels.js"
+
+const EPSILON = 2.220446049250313e-16
+const DBL_MIN = 2.2250738585072014e-308
+const DBL_MAX = Number.MAX_VALUE
+const SQRT_DBL_MAX = 1.3407807929942596e154
+const SQRT1_2 = 0.7071067811865476
+const TWO_PI = 6.283185307179586
+const SQRT_2_OVER_PI = 0.7978845608028654
+const INV_SQRT_2PI = 0.3989422804014327
+const SQRT_PI_OVER_2 = 1.2533141373155003
+const SQRT_3 = 1.7320508075688772
+const SQRT_1_3 = 0.5773502691896257
+const TWO_PI_OVER_SQRT_27 = 1.2091995761561452
+const SQRT_3_OVER_CBRT_2PI = 0.9386434874273835 // √3/∛(2π)
+const PI_OVER_6 = 0.5235987755982988
+/** r ≥ this value makes the rational cubic degenerate to linear interpolation. */
+const RC_MAX_CONTROL = 2 / (EPSILON * EPSILON)
+const RC_MIN_CONTROL = -(1 - Math.sqrt(EPSILON))
+const ITERATIONS = 2
+
+/**
+ * Delbourgo–Gregory rational cubic through (xl, yl), (xr, yr) with end slopes dl, dr and control
+ * parameter r (r = 3 is the cubic Hermite spline, r → ∞ linear).
+ */
+function rationalCubic(x: number, xl: number, xr: number, yl: number, yr: number, dl: number, dr: number, r: number): number {
+  const h = xr - xl
+  if (Math.abs(h) <= 0) return 0.5 * (yl + yr)
+  const t = (x - xl) / h
+  if (!(r >= RC_MAX_CONTROL)) {
+    const omt = 1 - t
+    const t2 = t * t
+    const omt2 = omt * omt
+    return (
+      (yr * t2 * t + (r * yr - h * dr) * t2 * omt + (r * yl + h * dl) * t * omt2 + yl * omt2 * omt) / (1 + (r - 3) * t * omt)
+    )
+  }
+  return yr * t + yl * (1 - t)
+}
+
+/** Smallest control parameter that keeps the interpolant monotone and convex/concave where the data are. */
+function minimumControl(dl: number, dr: number, slope: number, preferShape: boolean): number {
+  const monotonic = dl * slope >= 0 && dr * slope >= 0
+  const convex = dl <= slope && slope <= dr
+  const concave = dl >= slope && slope >= dr
+  if (!monotonic && !convex && !concave) return RC_MIN_CONTROL
+  const drMinusDl = dr - dl
+  const drMinusS = dr - slope
+  const sMinusDl = slope - dl
+  let r1 = -DBL_MAX
+  let r2 = -DBL_MAX
+  if (monotonic) {
+    if (Math.abs(slope) >= DBL_MIN) r1 = (dr + dl) / slope
+    else if (preferShape) r1 = RC_MAX_CONTROL
+  }
+  if (convex || concave) {
+    if (Math.abs(sMinusDl) >= DBL_MIN && Math.abs(drMinusS) >= DBL_MIN) {
+      r2 = Math.max(Math.abs(drMinusDl / drMinusS), Math.abs(drMinusDl / sMinusDl))
+    } else if (preferShape) r2 = RC_MAX_CONTROL
+  } else if (monotonic && preferShape) r2 = RC_MAX_CONTROL
+  return Math.max(RC_MIN_CONTROL, r1, r2)
+}
+
+/** Control parameter matching a given second derivative at the left end, floored for shape preservation. */
+function controlForLeftCurvature(
+  xl: number,
+  xr: number,
+  yl: number,
+  yr: number,
+  dl: number,
+  dr: number,
+  d2l: number,
+  preferShape: boolean,
+): number {
+  const h = xr - xl
+  const num = 0.5 * h * d2l + (dr - dl)
+  const den = (yr - yl) / h - dl
+  const r = Math.abs(num) < DBL_MIN ? 0 : Math.abs(den) < DBL_MIN ? (num > 0 ? RC_MAX_CONTROL : RC_MIN_CONTROL) : num / den
+  return Math.max(r, minimumControl(dl, dr, (yr - yl) / h, preferShape))
+}
+
+/** Control parameter matching a given second derivative at the right end, floored for shape preservation. */
+function controlForRightCurvature(
+  xl: number,
+  xr: number,
+  yl: number,
+  yr: number,
+  dl: number,
+  dr: number,
+  d2r: number,
+  preferShape: boolean,
+): number {
+  const h = xr - xl
+  const num = 0.5 * h * d2r + (dr - dl)
+  const den = dr - (yr - yl) / h
+  const r = Math.abs(num) < DBL_MIN ? 0 : Math.abs(den) < DBL_MIN ? (num > 0 ? RC_MAX_CONTROL : RC_MIN_CONTROL) : num / den
+  return Math.max(r, minimumControl(dl, dr, (yr - yl) / h, preferShape))
+}
+
+/** Householder(3) correction factor: step = ν·(1 + ν·h₂/2)/(1 + ν·(h₂ + ν·h₃/6)). */
+function householderFactor(nu: number, hh2: number, hh3: number): number {
+  return (1 + 0.5 * hh2 * nu) / (1 + nu * (hh2 + (hh3 * nu) / 6))
+}
+
+/**
+ * Normalised implied volatility s for an out-of-the-money call (x ≤ 0) with 0 < β < e^{x/2}.
+ */
+function normalisedImpliedVolatility(beta: number, x: number): number {
+  const bMax = Math.exp(0.5 * x)
+  const sC = Math.sqrt(-2 * x)
+  let bC = 0
+  let vC = INV_SQRT_2PI
+  if (sC > 0) {
+    bC = otmCallAndVega(x, sC)
+    vC = vegaOut.value
+  }
+  let s: number
+  let sLeft = DBL_MIN
+  let sRight = DBL_MAX
+  if (beta < bC) {
+    const sL = sC - bC / vC
+    const bL = otmCallAndVega(x, sL)
+    const vL = vegaOut.value
+    if (beta < bL) {
+      // Lowest branch: interpolate f_l(β) on [0, b_l] with f(0) = 0, f′(0) = 1 and f, f′, f″ at b_l.
+      const ax = -x
+      const z = (SQRT_1_3 * ax) / sL
+      const y = z * z
+      const s2 = sL * sL
+      const phiLow = cdf(-z)
+      const fpp =
+        ((PI_OVER_6 * y) / (s2 * sL)) *
+        phiLow *
+        (8 * SQRT_3 * sL * ax + ((3 * s2 * (s2 - 8) - 8 * x * x) * phiLow) / pdf(z)) *
+        Math.exp(2 * y + 0.25 * s2)
+      const phi2 = phiLow * phiLow
+      const fp = TWO_PI * y * phi2 * Math.exp(y + 0.125 * s2)
+      const fL = TWO_PI_OVER_SQRT_27 * ax * (phi2 * phiLow)
+      const r = controlForRightCurvature(0, bL, 0, fL, 1, fp, fpp, true)
+      let f = rationalCubic(beta, 0, bL, 0, fL, 1, fp, r)
+      if (!(f > 0)) {
+        // Round-off at extreme |x|: quadratic through f(0) = 0, f′(0) = 1 and f(b_l).
+        const u = beta / bL
+        f = (fL * u + bL * (1 - u)) * u
+      }
+      s = Math.abs(x / (SQRT_3 * inverseCdf((SQRT_3_OVER_CBRT_2PI * Math.cbrt(f)) / Math.cbrt(ax))))
+      sRight = sL
+      return refineLower(beta, x, s, sLeft, sRight)
+    }
+    const r = controlForRightCurvature(bL, bC, sL, sC, 1 / vL, 1 / vC, 0, false)
+    s = rationalCubic(beta, bL, bC, sL, sC, 1 / vL, 1 / vC, r)
+    sLeft = sL
+    sRight = sC
+  } else {
+    const sU = vC > DBL_MIN ? sC + (bMax - bC) / vC : sC
+    const bU = otmCallAndVega(x, sU)
+    const vU = vegaOut.value
+    if (beta <= bU) {
+      const r = controlForLeftCurvature(bC, bU, sC, sU, 1 / vC, 1 / vU, 0, false)
+      s = rationalCubic(beta, bC, bU, sC, sU, 1 / vC, 1 / vU, r)
+      sLeft = sC
+      sRight = sU
+    } else {
+      // Highest branch: interpolate f_u(β) = Φ(−s/2) on [b_u, b_max] with f(b_max) = 0, f′(b_max) = −½.
+      const fU = cdf(-0.5 * sU)
+      let fp = -0.5
+      let fpp = 0
+      if (x !== 0) {
+        const w = (x / sU) * (x / sU)
+        fp = -0.5 * Math.exp(0.5 * w)
+        fpp = SQRT_PI_OVER_2 * Math.exp(w + 0.125 * sU * sU) * (w / sU)
+      }
+      let f = -1
+      if (fpp > -SQRT_DBL_MAX && fpp < SQRT_DBL_MAX) {
+        const r = controlForLeftCurvature(bU, bMax, fU, 0, fp, -0.5, fpp, true)
+        f = rationalCubic(beta, bU, bMax, fU, 0, fp, -0.5, r)
+      }
+      if (f <= 0) {
+        // Quadratic through f(b_u), f(b_max) = 0 and f′(b_max) = −½.
+        const h = bMax - bU
+        const u = (beta - bU) / h
+        f = (fU * (1 - u) + 0.5 * h * u) * (1 - u)
+      }
+      s = -2 * inverseCdf(f)
+      sLeft = sU
+      if (beta > 0.5 * bMax) return refineUpper(beta, x, bMax, s, sLeft, sRight)
+    }
+  }
+  return refineCentral(beta, x, s, sLeft, sRight)
+}
+
+/** Objective g = b − β; b″/b′ = x²/s³ − s/4, b‴/b′ = (b″/b′)² − 3x²/s⁴ − ¼. */
+function refineCentral(beta: number, x: number, s0: number, sLeft: number, sRight: number): number {
+  let s = s0
+  let ds = DBL_MAX
+  for (let i = 0; i < ITERATIONS && Math.abs(ds) > EPSILON * s; i++) {
+    const b = otmCallAndVega(x, s)
+    const bp = vegaOut.value
+    const nu = (beta - b) / bp
+    const h = x / s
+    const hh2 = (h * h) / s - 0.25 * s
+    const hh3 = hh2 * hh2 - 3 * (h / s) * (h / s) - 0.25
+    ds = nu * householderFactor(nu, hh2, hh3)
+    const next = Math.max(sLeft, Math.min(sRight, s + ds))
+    ds = next - s
+    s = next
+  }
+  return s
+}
+
+/**
+ * Objective g = 1/ln b − 1/ln β. With λ = 1/ln b:  ν = −g/g′ = ln(β/b)·(ln b/ln β)·b/b′,
+ * h₂ = b″/b′ − (b′/b)(1 + 2λ),  h₃ = b‴/b′ + (b′/b)²(2 + 6λ(1+λ)) − 3(b″/b)(1 + 2λ).
+ * ln(β/b) is taken as one logarithm of a ratio near 1, which keeps ε relative accuracy in b even when
+ * ln b ≈ −690.
+ */
+function refineLower(beta: number, x: number, s0: number, sLeft: number, sRight: number): number {
+  const lnBeta = Math.log(beta)
+  let s = s0
+  let ds = DBL_MAX
+  for (let i = 0; i < ITERATIONS && Math.abs(ds) > EPSILON * s; i++) {
+    const b = otmCallAndVega(x, s)
+    const bp = vegaOut.value
+    if (!(b > 0 && bp > 0)) {
+      // Underflow far outside the guess's accuracy: bisect towards the bracket instead.
+      ds = 0.5 * (sLeft + Math.min(sRight, 2 * s)) - s
+    } else {
+      const lnB = Math.log(b)
+      const bpob = bp / b
+      const h = x / s
+      const bHh2 = (h * h) / s - 0.25 * s
+      const bHh3 = bHh2 * bHh2 - 3 * (h / s) * (h / s) - 0.25
+      const lambda = 1 / lnB
+      const otl = 1 + 2 * lambda
+      const nu = (Math.log(beta / b) * lnB) / lnBeta / bpob
+      const hh2 = bHh2 - bpob * otl
+      const hh3 = bHh3 + bpob * bpob * (2 + 6 * lambda * (1 + lambda)) - bHh2 * bpob * 3 * otl
+      ds = nu * householderFactor(nu, hh2, hh3)
+    }
+    const next = Math.max(sLeft, Math.min(sRight, s + ds))
+    ds = next - s
+    s = next
+  }
+  return s
+}
+
+/**
+ * Objective g = ln(β̄/b̄) with b̄ = b_max − b = ½·[erfcx((t+h)/√2) + erfcx((t−h)/√2)]·e^{−(h²+t²)/2}
+ * evaluated without subtraction; g′ = b′/b̄ = √(2/π)/[erfcx(·) + erfcx(·)], ν = −g/g′,
+ * h₂ = b″/b′ + g′, h₃ = b‴/b′ + g′(2g′ + 3b″/b′).
+ */
+function refineUpper(beta: number, x: number, bMax: number, s0: number, sLeft: number, sRight: number): number {
+  const betaBar = bMax - beta
+  let s = s0
+  let ds = DBL_MAX
+  for (let i = 0; i < ITERATIONS && Math.abs(ds) > EPSILON * s; i++) {
+    const h = x / s
+    const t = 0.5 * s
+    const gp = SQRT_2_OVER_PI / (erfcx(SQRT1_2 * (t + h)) + erfcx(SQRT1_2 * (t - h)))
+    const bBar = normalisedVega(x, s) / gp
+    if (!(bBar > DBL_MIN)) {
+      ds = 0.5 * (sLeft + s) - s
+    } else {
+      const g = Math.log(betaBar / bBar)
+      const bHh2 = (h * h) / s - 0.25 * s
+      const bHh3 = bHh2 * bHh2 - 3 * (h / s) * (h / s) - 0.25
+      const nu = -g / gp
+      const hh2 = bHh2 + gp
+      const hh3 = bHh3 + gp * (2 * gp + 3 * bHh2)
+      ds = nu * householderFactor(nu, hh2, hh3)
+    }
+    const next = Math.max(sLeft, Math.min(sRight, s + ds))
+    ds = next - s
+    s = next
+  }
+  return s
+}
+
+/**
+ * Implied Black volatility of an undiscounted option price.
+ * @param price - undiscounted option price (units of F)
+ * @param F - forward (> 0)
+ * @param K - strike (> 0)
+ * @param T - time to expiry in years (> 0)
+ * @param theta - +1 for a call, −1 for a put
+ * @returns σ per √year (decimal), or `BELOW_INTRINSIC` if price ≤ max(θ(F − K), 0), or `ABOVE_MAXIMUM`
+ *   if price ≥ F (call) / K (put). Inputs are not otherwise validated (NaN in, NaN out).
+ */
+export function impliedBlackVolatility(price: number, F: number, K: number, T: number, theta: number): number {
+  const intrinsic = theta < 0 ? K - F : F - K
+  if (price <= intrinsic || price <= 0) return BELOW_INTRINSIC
+  if (price >= (theta < 0 ? K : F)) return ABOVE_MAXIMUM
+  // In the money: keep only the time value, which is the price of the out-of-the-money counterpart
+  // (put-call parity). Every out-of-the-money option is a call at x = −|ln(F/K)| (a put at x is a call at −x).
+  const timeValue = intrinsic > 0 ? price - intrinsic : price
+  const x = -Math.abs(logMoneyness(F, K))
+  const beta = timeValue / (Math.sqrt(F) * Math.sqrt(K))
+  if (!(beta > 0)) return beta === 0 ? 0 : NaN
+  if (beta >= Math.exp(0.5 * x)) return ABOVE_MAXIMUM
+  return normalisedImpliedVolatility(beta, x) / Math.sqrt(T)
+}

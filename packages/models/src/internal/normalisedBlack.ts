@@ -1,0 +1,234 @@
+/**
+ * The normalised Black function of P. Jäckel, "Let's Be Rational" (Wilmott, January 2015, with the 2017
+ * revision of the central regions):
+ *
+ *     b(x, s, θ) = θ·[ e^{x/2}·Φ(θ·(x/s + s/2)) − e^{−x/2}·Φ(θ·(x/s − s/2)) ],   x = ln(F/K), s = σ√T,
+ *
+ * i.e. the undiscounted Black price divided by √(F·K). With h = x/s and t = s/2 the out-of-the-money value
+ * is b = φ-weighted difference  b = v·[Y(h+t) − Y(h−t)],  Y(z) = Φ(z)/φ(z),  v = ∂b/∂s = e^{−(h²+t²)/2}/√(2π).
+ *
+ * Regions (for the out-of-the-money call, x < 0):
+ *  1. h < −10 and t < |h| − 10 + τ: asymptotic expansion of Y(h+t) − Y(h−t) (Abramowitz & Stegun 26.2.12);
+ *  2. t < τ = 2·ε^{1/16} ≈ 0.21: Taylor expansion of Y(h+t) − Y(h−t) in t to order t¹³;
+ *  3. otherwise: Cody's erfc/erfcx combined so that erfc is only used at arguments below 0.46875 and erfcx
+ *     above, which minimises both the number of exponentials and the sensitivity to argument rounding.
+ * In-the-money values are intrinsic plus the out-of-the-money value, so nothing is subtracted.
+ *
+ * The common Gaussian factor e^{−(h²+t²)/2} is evaluated from a double-double exponent built from the
+ * exact quotient x/s; in the far wings h²/2 reaches several hundred and a rounded exponent alone would
+ * cost hundreds of ulp. Because b ≤ v in regions 1–2 and b ≤ e^{−(h²+t²)/2} in region 3, no factor
+ * underflows before the final product whenever b itself is a normal double.
+ *
+ * @module
+ */
+import { erf, erfc, erfcx } from "../Normal.js"
+
+const SPLITTER = 134217729 // 2^27 + 1, Veltkamp split into 26-bit halves
+const SQRT1_2 = 0.7071067811865476
+const HALF_SQRT1_2 = 0.35355339059327373 // 1/(2√2)
+const INV_SQRT_2PI = 0.3989422804014327
+const SQRT_PI = 1.772453850905516
+const SQRT_PI_OVER_2 = 1.2533141373155003
+const CODY_THRESHOLD = 0.46875
+/** η: the asymptotic expansion is used for arguments of Y below −10 (where it can reach ε relative). */
+const ASYMPTOTIC_THRESHOLD = -10
+/** τ = 2·ε^{1/16}: truncating the small-t series after t¹³ leaves an error below ε. */
+const SMALL_T_THRESHOLD = 2 * Math.pow(2, -52 / 16)
+
+/**
+ * exp(−(h² + t²)/2) with h = x/s and t = s/2 taken at their exact values: the quotient's rounding error
+ * and the squares' rounding errors are carried in a second word and applied to first order.
+ * Requires s > 0.
+ */
+function gaussianFactor(x: number, s: number): number {
+  const h = x / s
+  const t = 0.5 * s
+  const hh = h * h
+  const tt = t * t
+  const sum = hh + tt
+  if (!(sum < 1491)) return sum >= 1491 ? 0 : NaN // exp(−745.5) rounds to 0
+  // Split h and s (t's halves are s's halves scaled by ½, exactly).
+  let c = SPLITTER * h
+  const hHi = c - (c - h)
+  const hLo = h - hHi
+  c = SPLITTER * s
+  const sHi = c - (c - s)
+  const sLo = s - sHi
+  // δ = x/s − h, from the exact remainder x − h·s.
+  const prod = h * s
+  const prodErr = hHi * sHi - prod + hHi * sLo + hLo * sHi + hLo * sLo
+  const delta = (x - prod - prodErr) / s
+  const hhErr = hHi * hHi - hh + 2 * hHi * hLo + hLo * hLo
+  const tHi = 0.5 * sHi
+  const tLo = 0.5 * sLo
+  const ttErr = tHi * tHi - tt + 2 * tHi * tLo + tLo * tLo
+  const v = sum - hh
+  const sumErr = hh - (sum - v) + (tt - v)
+  const lo = sumErr + hhErr + ttErr + 2 * h * delta
+  return Math.exp(-0.5 * sum) * (1 - 0.5 * lo)
+}
+
+/**
+ * Region 1: b/v = Y(h+t) − Y(h−t) from the asymptotic series Y(z) ~ −Σ (−1)ⁿ(2n−1)!!·z^{−(2n+1)}.
+ * Pairing the two series gives (t/r)·Σ 2(−1)ⁿ(2n−1)!!·qⁿ·Pₙ(e) with r = h² − t², q = (h/r)², e = (t/h)²,
+ * Pₙ(e) = Σₖ C(2n+1, 2k+1)·eᵏ, free of the cancellation of the raw difference. Pₙ obeys
+ * P_{n+1} = 2(1+e)·Pₙ − (1−e)²·P_{n−1}.
+ */
+function asymptoticExpansionOverVega(h: number, t: number): number {
+  const e = (t / h) * (t / h)
+  const r = (h + t) * (h - t)
+  const q = (h / r) * (h / r)
+  const a2 = 2 * (1 + e)
+  const b2 = (1 - e) * (1 - e)
+  let pPrev = 1
+  let p = 3 + e
+  let coeff = -q
+  let sum = 1 + coeff * p
+  // The difference converges more slowly than Y itself ((2n+1)-fold larger relative terms), so up to 40
+  // terms are allowed; at |h ± t| ≥ 9.79 the smallest term lies far beyond that and below ε·sum.
+  for (let n = 1; n < 40; n++) {
+    coeff *= -(2 * n + 1) * q
+    const pNext = a2 * p - b2 * pPrev
+    pPrev = p
+    p = pNext
+    const term = coeff * p
+    sum += term
+    if (Math.abs(term) < 1e-17 * sum) break
+  }
+  return ((2 * t) / r) * sum
+}
+
+/**
+ * a = 1 + h·Y(h) = Y′(h) for h < 0. For −h/√2 > 4 it is taken straight from Cody's third-interval form
+ * erfcx(u) = (1/√π − z·P(z)/Q(z))/u, z = 1/u², which gives a = √π·z·P(z)/Q(z) without the cancellation
+ * of 1 + h·Y(h) (a ~ 1/h² there).
+ */
+function yPrime(h: number): number {
+  const u = -SQRT1_2 * h
+  if (u <= 4) return 1 + h * SQRT_PI_OVER_2 * erfcx(u)
+  const z = 1 / (u * u)
+  const num =
+    ((((0.0163153871373020978 * z + 0.305326634961232344) * z + 0.360344899949804439) * z + 0.125781726111229246) * z +
+      0.0160837851487422766) *
+      z +
+    6.58749161529837803e-4
+  const den =
+    ((((z + 2.56852019228982242) * z + 1.87295284992346047) * z + 0.527905102951428412) * z + 0.0605183413124413191) * z +
+    0.00233520497626869185
+  return (SQRT_PI * z * num) / den
+}
+
+/**
+ * Region 2: b/v = 2·Σₖ Y^{(2k+1)}(h)·t^{2k+1}/(2k+1)!, k ≤ 6. From Y′ = 1 + hY every odd derivative is
+ * a·Aₖ(h²) − Bₖ(h²) with a = Y′(h) and integer polynomials Aₖ, Bₖ.
+ */
+function smallTExpansionOverVega(h: number, t: number): number {
+  const a = yPrime(h)
+  const w = t * t
+  const z = h * h
+  const c1 = (a * (z + 3) - 1) / 6
+  const c2 = (a * ((z + 10) * z + 15) - (z + 7)) / 120
+  const c3 = (a * (((z + 21) * z + 105) * z + 105) - ((z + 18) * z + 57)) / 5040
+  const c4 = (a * ((((z + 36) * z + 378) * z + 1260) * z + 945) - (((z + 33) * z + 285) * z + 561)) / 362880
+  const c5 =
+    (a * (((((z + 55) * z + 990) * z + 6930) * z + 17325) * z + 10395) -
+      ((((z + 52) * z + 840) * z + 4680) * z + 6555)) /
+    39916800
+  const c6 =
+    (a * ((((((z + 78) * z + 2145) * z + 25740) * z + 135135) * z + 270270) * z + 135135) -
+      (((((z + 75) * z + 1926) * z + 20370) * z + 82845) * z + 89055)) /
+    6227020800
+  return 2 * t * (a + w * (c1 + w * (c2 + w * (c3 + w * (c4 + w * (c5 + w * c6))))))
+}
+
+/**
+ * Second result of {@link otmCallAndVega}: the normalised vega ∂b/∂s at the same (x, s). A single
+ * preallocated holder, so the solver gets both values from one Gaussian factor without allocating.
+ */
+export const vegaOut = { value: 0 }
+
+/**
+ * Out-of-the-money call value b(x, s, +1) for x ≤ 0 and s > 0; also stores ∂b/∂s in `vegaOut.value`.
+ * Not reentrant across the read of `vegaOut` (read it before the next call).
+ */
+export function otmCallAndVega(x: number, s: number): number {
+  const t = 0.5 * s
+  const g = gaussianFactor(x, s)
+  vegaOut.value = INV_SQRT_2PI * g
+  if (x === 0) return erf(HALF_SQRT1_2 * s) // Φ(s/2) − Φ(−s/2)
+  // h < η and t < τ + |h| − |η|, tested without dividing by s.
+  if (x < s * ASYMPTOTIC_THRESHOLD && t * s + x < s * (SMALL_T_THRESHOLD + ASYMPTOTIC_THRESHOLD)) {
+    return asymptoticExpansionOverVega(x / s, t) * (INV_SQRT_2PI * g)
+  }
+  if (t < SMALL_T_THRESHOLD) return smallTExpansionOverVega(x / s, t) * (INV_SQRT_2PI * g)
+  const h = x / s
+  const q1 = -SQRT1_2 * (h + t)
+  const q2 = -SQRT1_2 * (h - t) // q1 < q2 since t > 0
+  if (q1 < CODY_THRESHOLD) {
+    const first = Math.exp(0.5 * x) * erfc(q1)
+    if (q2 < CODY_THRESHOLD) return 0.5 * (first - Math.exp(-0.5 * x) * erfc(q2))
+    return 0.5 * (first - g * erfcx(q2))
+  }
+  return 0.5 * g * (erfcx(q1) - erfcx(q2))
+}
+
+/** Out-of-the-money call value b(x, s, +1) for x ≤ 0, s ≥ 0. */
+function otmCall(x: number, s: number): number {
+  if (!(s > 0)) return s === 0 ? 0 : NaN
+  return otmCallAndVega(x, s)
+}
+
+/**
+ * Normalised Black value b(x, s, θ) = Black(F, K, σ, T, θ)/√(F·K), undiscounted, to full relative
+ * precision including values down to the smallest normal doubles.
+ * @param x - log-moneyness ln(F/K) (dimensionless)
+ * @param s - total volatility σ·√T (dimensionless, ≥ 0)
+ * @param theta - +1 for a call, −1 for a put
+ * @returns b ≥ 0 (price in units of √(F·K))
+ */
+export function normalisedBlack(x: number, s: number, theta: number): number {
+  const xc = theta < 0 ? -x : x // a put at x is a call at −x
+  if (xc > 0) return 2 * Math.sinh(0.5 * xc) + otmCall(-xc, s)
+  return otmCall(xc, s)
+}
+
+/**
+ * Normalised vega ∂b/∂s = exp(−((x/s)² + (s/2)²)/2)/√(2π), identical for calls and puts.
+ * @param x - log-moneyness ln(F/K)
+ * @param s - total volatility σ·√T (≥ 0)
+ * @returns ∂b/∂s ≥ 0 (units of √(F·K) per unit of s)
+ */
+export function normalisedVega(x: number, s: number): number {
+  if (!(s > 0)) return s === 0 ? (x === 0 ? INV_SQRT_2PI : 0) : NaN
+  return INV_SQRT_2PI * gaussianFactor(x, s)
+}
+
+/**
+ * ln(F/K) with relative accuracy of about one ulp also near the money: there F − K is exact (Sterbenz)
+ * and log1p avoids the absolute error ε of rounding F/K, which would be a relative error ε/|x|.
+ * @param F - forward (> 0)
+ * @param K - strike (> 0)
+ * @returns x = ln(F/K)
+ */
+export function logMoneyness(F: number, K: number): number {
+  const d = F - K
+  return Math.abs(d) < 0.5 * K ? Math.log1p(d / K) : Math.log(F / K)
+}
+
+/**
+ * Undiscounted Black (1976) price F·Φ(θd₁)·θ − K·Φ(θd₂)·θ, as √F·√K·b(ln(F/K), σ√T, θ). In-the-money
+ * prices are θ(F − K) plus the out-of-the-money counterpart, so the intrinsic part carries one rounding.
+ * @param F - forward price (> 0)
+ * @param K - strike (> 0, same units as F)
+ * @param sigma - volatility per √year (decimal, e.g. 0.2)
+ * @param T - time to expiry in years (≥ 0)
+ * @param theta - +1 for a call, −1 for a put
+ * @returns price in the units of F
+ */
+export function black(F: number, K: number, sigma: number, T: number, theta: number): number {
+  const x = logMoneyness(F, K)
+  const s = sigma * Math.sqrt(T)
+  const intrinsic = theta < 0 ? K - F : F - K
+  if (intrinsic > 0) return intrinsic + Math.sqrt(F) * Math.sqrt(K) * normalisedBlack(x, s, -theta)
+  return Math.sqrt(F) * Math.sqrt(K) * normalisedBlack(x, s, theta)
+}
