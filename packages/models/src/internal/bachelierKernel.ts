@@ -324,12 +324,13 @@ export function impliedNormalVolatility(price: number, F: number, K: number, T: 
   // f'''/f' = (x⁴ + 3x² + 6)/x², written in t = −x > 0.
   const t = -x
   const t2 = t * t
+  const invT = 1 / t
   const phi = tiny ? INV_SQRT_2PI * Math.exp(LN_SCALE - 0.5 * t2) : pdf(x)
   // f(x̄)/φ(x̄); both terms carry the same 2^200 scale when tiny.
-  const residual = eta / phi - millsComplement(t) / t
+  const residual = eta / phi - millsComplement(t) * invT
   const nu = residual * t2 // Newton step −f/f'
-  const h2 = (t2 + 2) / t
-  const h3 = ((t2 + 3) * t2 + 6) / t2
-  const xStar = x + (nu * (1 + 0.5 * h2 * nu)) / (1 + nu * (h2 + (h3 * nu) / 6))
+  const h2 = (t2 + 2) * invT
+  const h3 = t2 + 3 + 6 * invT * invT
+  const xStar = x + (nu * (1 + 0.5 * h2 * nu)) / (1 + nu * (h2 + h3 * nu * (1 / 6)))
   return a / (-xStar * sqrtT)
 }

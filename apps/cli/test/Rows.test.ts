@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest"
+import { processRow } from "../src/Rows.js"
+
+describe("row contract", () => {
+  it("prices a BSM row with every Greek and passes other fields through", () => {
+    const out = processRow("price", {
+      id: "a",
+      model: "bsm",
+      type: "call",
+      spot: 100,
+      strike: 100,
+      expiry: 1,
+      rate: 0.05,
+      vol: 0.2
+    })
+    expect(out["id"]).toBe("a")
+    expect(Math.abs((out["price"] as number) / 10.450583572185565 - 1)).toBeLessThan(1e-14)
+    expect(Object.keys(out)).toEqual(
+      ["id", "model", "type", "spot", "strike", "expiry", "rate", "vol", "price", "delta", "gamma", "vega", "theta", "rho", "dividendRho"]
+    )
+  })
+
+  it("accepts CSV strings as numbers and defaults rate and dividend to 0", () => {
+    const out = processRow("price", { model: "black76", type: "call", forward: "100", strike: "100", expiry: "1", vol: "0.2" })
+    expect(Math.abs((out["price"] as number) / 7.965567455405804 - 1)).toBeLessThan(1e-14)
+    expect(out["dividendRho"]).toBeUndefined()
+  })
+
+  it("a bad row gets an error record naming field and value, and no results", () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ model: "bsm", type: "call", spot: -1, strike: 100, expiry: 1, vol: 0.2 }, "spot"],
+      [{ model: "heston", type: "call", spot: 1, strike: 100, expiry: 1, vol: 0.2 }, "model"],
+      [{ model: "bsm", type: "straddle", spot: 1, strike: 100, expiry: 1, vol: 0.2 }, "type"],
+      [{ model: "bsm", type: "call", spot: 100, strike: "abc", expiry: 1, vol: 0.2 }, "strike"],
+      [{ model: "bsm", type: "call", spot: 100, strike: 100, expiry: 0, vol: 0.2 }, "expiry"],
+      [{ model: "bsm", type: "call", spot: 100, strike: 100, expiry: 1 }, "vol"],
+      [{ model: "black76", type: "call", spot: 100, strike: 100, expiry: 1, vol: 0.2 }, "spot"],
+      [{ model: "bachelier", type: "put", forward: 100, strike: 100, expiry: 1, vol: -3 }, "vol"]
+    ]
+    for (const [row, field] of cases) {
+      const out = processRow("price", row)
+      const error = out["error"] as Record<string, unknown>
+      expect(error, JSON.stringify(row)).toBeDefined()
+      expect(error["field"]).toBe(field)
+      expect(error["tag"]).toBe("InvalidInput")
+      expect(typeof error["message"]).toBe("string")
+      expect("value" in error).toBe(true)
+      expect(out["price"]).toBeUndefined()
+    }
+  })
+
+  it("iv inverts prices and reports prices out of bounds as PriceOutOfBounds", () => {
+    const ok = processRow("iv", { model: "black76", type: "put", forward: 100, strike: 100, expiry: 1, price: 7.965567455405804 })
+    expect(Math.abs((ok["vol"] as number) / 0.2 - 1)).toBeLessThan(1e-14)
+    const high = processRow("iv", { model: "black76", type: "call", forward: 100, strike: 100, expiry: 1, price: 150 })
+    expect((high["error"] as Record<string, unknown>)["tag"]).toBe("PriceOutOfBounds")
+    const low = processRow("iv", { model: "bsm", type: "call", spot: 120, strike: 100, expiry: 1, price: 19 })
+    expect((low["error"] as Record<string, unknown>)["tag"]).toBe("PriceOutOfBounds")
+    expect(high["vol"]).toBeUndefined()
+  })
+})
