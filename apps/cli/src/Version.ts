@@ -1,2 +1,4 @@
-/** The CLI's version, as published. */
-export const VERSION = "0.1.0"
+/** The CLI's version, read from its package.json at build time. */
+import packageJson from "../package.json" with { type: "json" }
+
+export const VERSION: string = packageJson.version
