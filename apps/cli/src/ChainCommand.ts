@@ -3,6 +3,8 @@
  * at that vol (Black-76 on the forward, as Deribit marks) and compares with the venue's own mark IV, delta
  * and vega. Reads the Deribit chain CSV layout bundled in `data/deribit` (one row per option per snapshot).
  */
+import { mkdirSync } from "node:fs"
+import { dirname } from "node:path"
 import { Black76 } from "@hedgekit/models"
 import { BatchStatus, Time } from "@hedgekit/sdk"
 import type { GreeksColumns } from "@hedgekit/sdk"
@@ -65,7 +67,11 @@ const summarise = (chain: Chain, v: Valued, minMark: number): string => {
   for (let i = 0; i < n; i++) {
     const s = v.volStatus[i]!
     byStatus.set(s, (byStatus.get(s) ?? 0) + 1)
-    if (s !== BatchStatus.OK || chain.markBtc[i]! < minMark) continue
+    // In the money, the premium is mostly intrinsic and its 1e-8 BTC rounding swamps the vol: compare where
+    // the time value (the part the vol prices) is at least `minMark`.
+    const F = chain.forward[i]!, K = chain.strike[i]!
+    const intrinsicBtc = Math.max(chain.isCall[i] === 1 ? F - K : K - F, 0) / F
+    if (s !== BatchStatus.OK || chain.markBtc[i]! - intrinsicBtc < minMark) continue
     ivDiff.push(Math.abs(v.vol[i]! - chain.markIv[i]!) * 100)
     if (Number.isFinite(chain.venueDelta[i]!)) deltaDiff.push(Math.abs(v.greeks.delta[i]! - chain.venueDelta[i]!))
     if (Number.isFinite(chain.venueVega[i]!)) vegaDiff.push(Math.abs(v.greeks.vega[i]! / 100 - chain.venueVega[i]!))
@@ -79,7 +85,7 @@ const summarise = (chain: Chain, v: Valued, minMark: number): string => {
     snapshots.add(chain.timestampMs[i]!)
   }
   const statusLines = [...byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([code, count]) =>
-    `    ${(code === 0 ? "ok" : BatchStatus.describe(code).field + ` (status ${code})`).padEnd(24)} ${count}`
+    `    ${BatchStatus.describe(code).label.padEnd(34)} ${count}`
   )
   const first = new Date(Math.min(...snapshots)).toISOString(), last = new Date(Math.max(...snapshots)).toISOString()
   return [
@@ -87,7 +93,7 @@ const summarise = (chain: Chain, v: Valued, minMark: number): string => {
     `  implied vols and Black-76 Greeks of all ${n} rows in ${fmt(v.seconds * 1e3, 1)} ms (batch API, one pass)`,
     `  implied-vol status by row:`,
     ...statusLines,
-    `  against Deribit's own numbers, rows with mark ≥ ${minMark} BTC (${iv.length} rows):`,
+    `  against Deribit's own numbers, rows with time value ≥ ${minMark} BTC (${iv.length} rows):`,
     `    |IV − mark IV|     median ${fmt(quantile(iv, 0.5), 4)}  p90 ${fmt(quantile(iv, 0.9), 4)}  p99 ${
       fmt(quantile(iv, 0.99), 4)
     }  vol points`,
@@ -102,6 +108,7 @@ const summarise = (chain: Chain, v: Valued, minMark: number): string => {
 }
 
 const write = async (chain: Chain, v: Valued, path: string): Promise<void> => {
+  mkdirSync(dirname(path), { recursive: true })
   const format = path.endsWith(".jsonl") ? "jsonl" : "csv"
   const writer = openWriter(path, format, [])
   for (let i = 0; i < chain.length; i++) {
@@ -121,7 +128,7 @@ const write = async (chain: Chain, v: Valued, path: string): Promise<void> => {
       deribit_vega: chain.venueVega[i],
       gamma_per_usd: ok ? v.greeks.gamma[i] : null,
       theta_usd_per_day: ok ? v.greeks.theta[i]! / 365 : null,
-      error: ok ? undefined : { ...BatchStatus.describe(v.volStatus[i]!), status: v.volStatus[i] }
+      error: ok ? undefined : { status: v.volStatus[i], ...BatchStatus.describe(v.volStatus[i]!) }
     })
   }
   await writer.close()
@@ -141,7 +148,7 @@ export const chain = Command.make(
       Flag.withDefault("forward")
     ),
     minMark: Flag.Finite("min-mark").pipe(
-      Flag.withDescription("compare with Deribit only where the mark is at least this many BTC (default 0.0005)"),
+      Flag.withDescription("compare with Deribit only where the time value is at least this many BTC (default 0.0005)"),
       Flag.withDefault(0.0005)
     )
   },

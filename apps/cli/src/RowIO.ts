@@ -73,9 +73,24 @@ const ERROR_COLUMNS = ["error_tag", "error_field", "error_value", "error_message
 
 export const openWriter = (path: string, format: Format, extra: ReadonlyArray<string>): RowWriter => {
   const out: Writable = path === "-" ? process.stdout : createWriteStream(path)
+  // A stream error (no such directory, disk full) fails the next write or the close, never the process.
+  let failure: Error | undefined
+  out.on("error", (error) => {
+    failure = error
+  })
   let header: Array<string> | undefined
-  const put = (text: string): Promise<void> =>
-    out.write(text) ? Promise.resolve() : new Promise((resolve) => out.once("drain", () => resolve()))
+  const put = (text: string): Promise<void> => {
+    if (failure !== undefined) return Promise.reject(failure)
+    if (out.write(text)) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error)
+      out.once("error", onError)
+      out.once("drain", () => {
+        out.off("error", onError)
+        resolve()
+      })
+    })
+  }
   return {
     write: (row) => {
       if (format === "jsonl") return put(JSON.stringify(row) + "\n")
@@ -92,12 +107,13 @@ export const openWriter = (path: string, format: Format, extra: ReadonlyArray<st
       })
       return put(prefix + formatLine(values) + "\n")
     },
-    close: () =>
-      path === "-"
-        ? Promise.resolve()
-        : new Promise((resolve, reject) => {
-          out.once("error", reject)
-          out.end(() => resolve())
-        })
+    close: () => {
+      if (failure !== undefined) return Promise.reject(failure)
+      if (path === "-") return Promise.resolve()
+      return new Promise((resolve, reject) => {
+        out.once("error", reject)
+        out.end(() => (failure === undefined ? resolve() : reject(failure)))
+      })
+    }
   }
 }

@@ -18,6 +18,11 @@ const hedgekit = Command.make("hedgekit", {}, () =>
 
 hedgekit.pipe(
   Command.run({ version: VERSION }),
+  // An unusable invocation: say why on stderr, without a stack trace, and exit with status 1.
+  Effect.catchTag("UsageError", (error) =>
+    Effect.sync(() => {
+      process.exitCode = 1
+    }).pipe(Effect.andThen(Console.error(`hedgekit: ${error.message}`)))),
   Effect.provide(NodeServices.layer),
   NodeRuntime.runMain
 )

@@ -38,40 +38,59 @@ export const NO_CONVERGENCE = 12
 export const INVALID_PARAMS = 13
 
 /**
- * The input column each code blames and what that column expects.
+ * What a code means: the input column it blames, what that column expects, and a short label for reports.
  *
  * @since 0.1.0
  * @category codes
  */
-export const describe = (code: number): { readonly field: string; readonly expected: string } => {
+export const describe = (
+  code: number
+): { readonly field: string; readonly expected: string; readonly label: string } => {
   switch (code) {
     case OK:
-      return { field: "", expected: "" }
+      return { field: "", expected: "", label: "ok" }
     case INVALID_TYPE:
-      return { field: "type", expected: "\"call\" or \"put\"" }
+      return { field: "type", expected: "\"call\" or \"put\"", label: "invalid option type" }
     case INVALID_SPOT:
-      return { field: "spot", expected: "a finite number > 0" }
+      return { field: "spot", expected: "a finite number > 0", label: "invalid spot" }
     case INVALID_FORWARD:
-      return { field: "forward", expected: "a finite number (> 0 for lognormal models)" }
+      return { field: "forward", expected: "a finite number (> 0 for lognormal models)", label: "invalid forward" }
     case INVALID_STRIKE:
-      return { field: "strike", expected: "a finite number (> 0 for lognormal models)" }
+      return { field: "strike", expected: "a finite number (> 0 for lognormal models)", label: "invalid strike" }
     case INVALID_EXPIRY:
-      return { field: "expiry", expected: "a finite number of years > 0" }
+      return { field: "expiry", expected: "a finite number of years > 0", label: "invalid expiry" }
     case INVALID_RATE:
-      return { field: "rate", expected: "a finite continuously compounded rate (decimal)" }
+      return {
+        field: "rate",
+        expected: "a finite continuously compounded rate (decimal) with |rate × expiry| < 700",
+        label: "invalid rate"
+      }
     case INVALID_DIVIDEND:
-      return { field: "dividend", expected: "a finite continuous yield (decimal)" }
+      return {
+        field: "dividend",
+        expected: "a finite continuous yield (decimal) with |dividend × expiry| < 700",
+        label: "invalid dividend"
+      }
     case INVALID_VOL:
-      return { field: "vol", expected: "a finite volatility > 0" }
+      return { field: "vol", expected: "a finite volatility > 0", label: "invalid vol" }
     case INVALID_PRICE:
-      return { field: "price", expected: "a finite option price" }
+      return { field: "price", expected: "a finite option price", label: "invalid price" }
     case BELOW_INTRINSIC:
+      return {
+        field: "price",
+        expected: "a price strictly between the intrinsic value and the upper bound",
+        label: "price at or below intrinsic"
+      }
     case ABOVE_MAXIMUM:
-      return { field: "price", expected: "a price strictly between the intrinsic value and the upper bound" }
+      return {
+        field: "price",
+        expected: "a price strictly between the intrinsic value and the upper bound",
+        label: "price at or above the upper bound"
+      }
     case NO_CONVERGENCE:
-      return { field: "vol", expected: "a converged solution" }
+      return { field: "vol", expected: "a converged solution", label: "no convergence" }
     default:
-      return { field: "params", expected: "model parameters inside their domain" }
+      return { field: "params", expected: "model parameters inside their domain", label: "invalid model parameters" }
   }
 }
 

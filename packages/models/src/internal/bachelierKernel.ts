@@ -32,11 +32,12 @@ const INV_SQRT_2PI = 0.3989422804014327
 const SQRT_2PI = 2.5066282746310002
 // Veltkamp splitting constant 2^27 + 1: splits a double into two 26-bit halves whose products are exact.
 const SPLITTER = 134217729
-// Below this time value / |F − K| the Householder residual is formed with both terms scaled by 2^200, so
-// neither φ(x̄) nor the normalised price reaches the subnormal range (x̄ ≈ −36.3 here).
+// Below this time value/|F − K| (x̄ < −36.3) the Householder residual is formed with both of its terms
+// scaled by 2^500, so neither φ(x̄) nor the normalised price becomes subnormal. This covers ratios down
+// to ~1e-450, i.e. every price bachelier() can return unless |F − K| > 1e137.
 const TINY_RATIO = 1e-280
-const SCALE = 1.6069380442589903e60 // 2^200
-const LN_SCALE = 138.62943611198906 // 200·ln 2
+const SCALE = 3.273390607896142e150 // 2^500
+const LN_SCALE = 346.5735902799726 // 500·ln 2
 // Jäckel's switch between the two branches of the initial guess, in Φ̃ = −time value/|F − K|.
 const PHI_TILDE_SWITCH = -0.001882039271
 
@@ -180,7 +181,7 @@ function millsComplement(t: number): number {
 function otmTimeValue(F: number, K: number, diff: number, sigma: number, T: number, s: number): number {
   const a = Math.abs(diff)
   const tRounded = a / s
-  if (tRounded < 0.25 || !(a < 1e290 && s < 1e290)) {
+  if (tRounded < 0.25 || !(a < 1e290 && s < 1e290 && sigma < 1e290)) {
     // Elasticity of the result in t is below ~0.6 here, so plain rounding costs at most ~1 ulp; the
     // second condition keeps Dekker splits below overflow (such scales are not used in practice).
     return s * (INV_SQRT_2PI * Math.exp(-0.5 * tRounded * tRounded)) * millsComplement(tRounded)
@@ -289,8 +290,8 @@ export function bachelier(F: number, K: number, sigma: number, T: number, theta:
 export function impliedNormalVolatility(price: number, F: number, K: number, T: number, theta: number): number {
   const diff = F - K
   // In the money, time value = price − θ(F − K) is formed against the exact F − K = diff + diffErr
-  // (two-sum): price − θ·diff is exact there (Sterbenz), so v keeps a relative error ≤ ε/2 however small
-  // it is compared with the intrinsic value.
+  // (two-sum): price − θ·diff is exact whenever the time value is below the intrinsic value (Sterbenz),
+  // so v keeps a relative error ≤ ε/2 however small it is compared with the intrinsic value.
   const kk = diff - F
   const diffErr = F - (diff - kk) + (-K - kk)
   const v = theta * diff > 0 ? price - theta * diff - theta * diffErr : price
@@ -302,7 +303,8 @@ export function impliedNormalVolatility(price: number, F: number, K: number, T: 
   if (a < 2.5e-8 * v) return ((v + 0.5 * a) * SQRT_2PI) / sqrtT
 
   // Initial guess x̄ ≈ Φ̃⁻¹(−η), Jäckel (2017): a rational function of 1/(Φ̃ − ½) near the money and of
-  // h = √(−ln η) far from it; relative accuracy ~1e-10, so one fourth-order step reaches machine precision.
+  // h = √(−ln η) far from it; relative accuracy ~2e-4 or better, which one fourth-order step takes to
+  // machine precision.
   const tiny = v < TINY_RATIO * a
   const eta = tiny ? (v * SCALE) / a : v / a
   let x: number
@@ -321,16 +323,20 @@ export function impliedNormalVolatility(price: number, F: number, K: number, T: 
   }
 
   // Householder step of order 3 on f(x) = Φ̃(x) + η, with f' = −φ/x², f''/f' = −(x² + 2)/x and
-  // f'''/f' = (x⁴ + 3x² + 6)/x², written in t = −x > 0.
-  const t = -x
-  const t2 = t * t
-  const invT = 1 / t
-  const phi = tiny ? INV_SQRT_2PI * Math.exp(LN_SCALE - 0.5 * t2) : pdf(x)
-  // f(x̄)/φ(x̄); both terms carry the same 2^200 scale when tiny.
-  const residual = eta / phi - millsComplement(t) * invT
-  const nu = residual * t2 // Newton step −f/f'
-  const h2 = (t2 + 2) * invT
-  const h3 = t2 + 3 + 6 * invT * invT
-  const xStar = x + (nu * (1 + 0.5 * h2 * nu)) / (1 + nu * (h2 + h3 * nu * (1 / 6)))
-  return a / (-xStar * sqrtT)
+  // f'''/f' = (x⁴ + 3x² + 6)/x², written in t = −x > 0. Below x̄ = −38 (η < 1e-316, reachable only with
+  // |F − K| > 1e30·σ√T) the guess is extrapolated beyond its fit and a second step is taken.
+  const steps = x < -38 ? 2 : 1
+  for (let k = 0; k < steps; k++) {
+    const t = -x
+    const t2 = t * t
+    const invT = 1 / t
+    const phi = tiny ? INV_SQRT_2PI * Math.exp(LN_SCALE - 0.5 * t2) : pdf(x)
+    // f(x̄)/φ(x̄); both terms carry the same 2^500 scale when tiny.
+    const residual = eta / phi - millsComplement(t) * invT
+    const nu = residual * t2 // Newton step −f/f'
+    const h2 = (t2 + 2) * invT
+    const h3 = t2 + 3 + 6 * invT * invT
+    x += (nu * (1 + 0.5 * h2 * nu)) / (1 + nu * (h2 + h3 * nu * (1 / 6)))
+  }
+  return a / (-x * sqrtT)
 }
