@@ -155,14 +155,13 @@ export const impliedVol = (
   check(forward, strike, expiry, rate)
   if (!Number.isFinite(price)) throw BatchStatus.toError(BatchStatus.INVALID_PRICE, price)
   const df = Math.exp(-rate * expiry)
-  const vol = impliedBlackVolatility(price / df, forward, strike, expiry, q)
-  if (vol === BELOW_INTRINSIC || vol === ABOVE_MAXIMUM) {
-    throw new PriceOutOfBounds({
-      price,
-      lower: df * Math.max(q * (forward - strike), 0),
-      upper: df * (q > 0 ? forward : strike)
-    })
-  }
+  // Bounds in discounted terms, checked before undiscounting so a price exactly at a bound cannot round inside.
+  const lower = df * Math.max(q * (forward - strike), 0)
+  const upper = df * (q > 0 ? forward : strike)
+  const vol = price <= lower || price >= upper
+    ? BELOW_INTRINSIC
+    : impliedBlackVolatility(price / df, forward, strike, expiry, q)
+  if (vol === BELOW_INTRINSIC || vol === ABOVE_MAXIMUM) throw new PriceOutOfBounds({ price, lower, upper })
   return vol
 }
 
@@ -201,7 +200,12 @@ export const impliedVolBatch = (input: ImpliedVolBatch, out: Float64Array, statu
     let vol = NaN
     if (code === 0) {
       const df = Math.exp(-r * T)
-      vol = impliedBlackVolatility(p / df, F, K, T, isCall[i] === 1 ? 1 : -1)
+      const q = isCall[i] === 1 ? 1 : -1
+      vol = p <= df * Math.max(q * (F - K), 0)
+        ? BELOW_INTRINSIC
+        : p >= df * (q > 0 ? F : K)
+        ? ABOVE_MAXIMUM
+        : impliedBlackVolatility(p / df, F, K, T, q)
       if (vol === BELOW_INTRINSIC) code = BatchStatus.BELOW_INTRINSIC
       else if (vol === ABOVE_MAXIMUM) code = BatchStatus.ABOVE_MAXIMUM
       if (code !== 0) vol = NaN

@@ -152,15 +152,14 @@ export const impliedVol = (
   check(spot, strike, expiry, rate, dividend)
   if (!Number.isFinite(price)) throw BatchStatus.toError(BatchStatus.INVALID_PRICE, price)
   const df = Math.exp(-rate * expiry)
-  const forward = spot * Math.exp((rate - dividend) * expiry)
-  const vol = impliedBlackVolatility(price / df, forward, strike, expiry, q)
-  if (vol === BELOW_INTRINSIC || vol === ABOVE_MAXIMUM) {
-    throw new PriceOutOfBounds({
-      price,
-      lower: df * Math.max(q * (forward - strike), 0),
-      upper: df * (q > 0 ? forward : strike)
-    })
-  }
+  const carry = Math.exp(-dividend * expiry)
+  // Bounds in discounted terms, checked before undiscounting so a price exactly at a bound cannot round inside.
+  const lower = Math.max(q * (spot * carry - strike * df), 0)
+  const upper = q > 0 ? spot * carry : strike * df
+  const vol = price <= lower || price >= upper
+    ? BELOW_INTRINSIC
+    : impliedBlackVolatility(price / df, spot * Math.exp((rate - dividend) * expiry), strike, expiry, q)
+  if (vol === BELOW_INTRINSIC || vol === ABOVE_MAXIMUM) throw new PriceOutOfBounds({ price, lower, upper })
   return vol
 }
 
@@ -220,7 +219,13 @@ export const impliedVolBatch = (
     if (code === 0 && !Number.isFinite(p)) code = BatchStatus.INVALID_PRICE
     let vol = NaN
     if (code === 0) {
-      vol = impliedBlackVolatility(p / Math.exp(-r * T), S * Math.exp((r - d) * T), K, T, isCall[i] === 1 ? 1 : -1)
+      const df = Math.exp(-r * T), carry = Math.exp(-d * T)
+      const q = isCall[i] === 1 ? 1 : -1
+      vol = p <= Math.max(q * (S * carry - K * df), 0)
+        ? BELOW_INTRINSIC
+        : p >= (q > 0 ? S * carry : K * df)
+        ? ABOVE_MAXIMUM
+        : impliedBlackVolatility(p / df, S * Math.exp((r - d) * T), K, T, q)
       if (vol === BELOW_INTRINSIC) code = BatchStatus.BELOW_INTRINSIC
       else if (vol === ABOVE_MAXIMUM) code = BatchStatus.ABOVE_MAXIMUM
       if (code !== 0) vol = NaN

@@ -20,7 +20,8 @@ import { EPS, fmt, ulp } from "./fixtures/fixtures.js"
 
 type OptionType = "call" | "put"
 
-const RUNS = { numRuns: 400 } as const
+/** Runs per property; raise with HEDGEKIT_PROPERTY_RUNS for a longer soak (e.g. 20000). */
+const RUNS = { numRuns: Number(process.env["HEDGEKIT_PROPERTY_RUNS"] ?? 400) } as const
 
 const fail = (what: string, details: Readonly<Record<string, number | string>>): never => {
   throw new Error(`${what}: ${Object.entries(details).map(([k, v]) => `${k}=${typeof v === "number" ? fmt(v) : v}`).join(", ")}`)
@@ -94,12 +95,10 @@ const b76Budget = (type: OptionType, F: number, K: number, T: number, r: number,
 const normalBudget = (x: Normal): { price: number; A: number } => {
   const g = Bachelier.greeks(x.type, x.F, x.K, x.T, x.r, x.v)
   // The normal model depends on F − K only, so ∂P/∂K = −∂P/∂F.
-  const A = 2 * Math.abs(x.F * g.delta) + Math.abs(x.K * g.delta) + Math.abs(x.v * g.vega) + Math.abs(x.T * g.theta) +
+  const A = Math.abs(x.F * g.delta) + Math.abs(x.K * g.delta) + Math.abs(x.v * g.vega) + Math.abs(x.T * g.theta) +
     Math.abs(x.r * g.rho)
   return { price: g.price, A }
 }
-
-const flip = (t: OptionType): OptionType => (t === "call" ? "put" : "call")
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -505,7 +504,9 @@ describe("typed errors", () => {
         // clearly positive, so there only 0 is used.
         const clear = (lo: number, scale: number): number => (lo > 1e-12 * scale ? lo * f * (1 - 1e-9) : 0)
         const below = clear(lower, Math.max(fs, fk))
-        const above = upper * (1 + f)
+        // A computed bound may sit an ulp or two from the true one, so 'above' starts 1e-15 beyond it (the exact
+        // bound itself is tested below where it is exactly representable).
+        const above = upper * (1 + 1e-15 + f)
         for (const p of [below, above]) {
           const e = caught(() => BlackScholes.impliedVol(x.type, p, x.S, x.K, x.T, x.r, x.q))
           if (e._tag !== "PriceOutOfBounds") fail("bsm bounds error", { ...x, p, lower, upper, tag: String(e._tag) })
@@ -521,7 +522,7 @@ describe("typed errors", () => {
         const lower76 = df * Math.max(x.type === "call" ? F - x.K : x.K - F, 0)
         const upper76 = df * (x.type === "call" ? F : x.K)
         const below76 = clear(lower76, df * Math.max(F, x.K))
-        for (const p of [below76, upper76 * (1 + f)]) {
+        for (const p of [below76, upper76 * (1 + 1e-15 + f)]) {
           const e = caught(() => Black76.impliedVol(x.type, p, F, x.K, x.T, x.r))
           if (e._tag !== "PriceOutOfBounds") fail("black76 bounds error", { ...x, p, lower76, upper76, tag: String(e._tag) })
         }
@@ -534,5 +535,18 @@ describe("typed errors", () => {
     expect(caught(() => Black76.impliedVol("call", -1e-3, 100, 120, 1, 0.01))).toMatchObject({ _tag: "PriceOutOfBounds" })
     // An exactly-intrinsic price has no vol either.
     expect(caught(() => Black76.impliedVol("call", 0, 100, 120, 1, 0.01))).toMatchObject({ _tag: "PriceOutOfBounds" })
+  })
+
+  it("impliedVol: PriceOutOfBounds for a price exactly at a bound that is exactly representable", () => {
+    // A call worth exactly the spot (q = 0: S·e^{−qT} = S), a put worth exactly the strike (r = 0), and an
+    // out-of-the-money option worth 0. No finite vol reproduces any of them.
+    for (const [S, K, r] of [[1, 0.997115715310106, -0.002888452254537852], [100, 90, -0.01], [100, 90, 0.05], [100, 110, 0.2]] as const) {
+      expect(caught(() => BlackScholes.impliedVol("call", S, S, K, 1, r, 0)), `call priced at S=${S}, K=${K}, r=${r}`).toMatchObject({
+        _tag: "PriceOutOfBounds"
+      })
+    }
+    expect(caught(() => BlackScholes.impliedVol("put", 90, 100, 90, 1, 0, 0.03))).toMatchObject({ _tag: "PriceOutOfBounds" })
+    expect(caught(() => Black76.impliedVol("put", 90, 100, 90, 1, 0))).toMatchObject({ _tag: "PriceOutOfBounds" })
+    expect(caught(() => BlackScholes.impliedVol("put", 0, 100, 90, 1, 0.01, 0))).toMatchObject({ _tag: "PriceOutOfBounds" })
   })
 })

@@ -20,7 +20,8 @@
  * order. The result is accurate to a few ulp as a function of the exact double inputs.
  *
  * The inverse follows P. Jäckel, "Implied Normal Volatility" (Wilmott, 2017): a closed-form rational
- * approximation of the inverse of Φ̃(x) = Φ(x) + φ(x)/x (x < 0) and one third-order Householder step.
+ * approximation of the inverse of Φ̃(x) = Φ(x) + φ(x)/x (x < 0) and one third-order Householder step
+ * (two in the far extrapolation x < −38, see there).
  *
  * @module
  */
@@ -43,8 +44,8 @@ const PHI_TILDE_SWITCH = -0.001882039271
 
 /**
  * g(t) = 1 − t·R(t) for t ≥ 0, R the Mills ratio; decreasing from 1 at t = 0 like 1/t² − 3/t⁴ + ….
- * Piecewise polynomials in t − centre below 6 (unit-width pieces keep Horner's condition number near 1)
- * and g = u·P(u), u = 1/t², above. Relative error a few ulp at an exact t.
+ * Piecewise polynomials in t − centre below 6 (short pieces keep Horner's condition number near 1) and
+ * g = u·P(u), u = 1/t², above. Measured relative error ≤ 1.4 ulp at an exact t.
  */
 function millsComplement(t: number): number {
   let x: number
@@ -182,11 +183,11 @@ function otmTimeValue(F: number, K: number, diff: number, sigma: number, T: numb
   const a = Math.abs(diff)
   const tRounded = a / s
   if (tRounded < 0.25 || !(a < 1e290 && s < 1e290 && sigma < 1e290)) {
-    // Elasticity of the result in t is below ~0.6 here, so plain rounding costs at most ~1 ulp; the
+    // Elasticity of the result in t is below ~0.4 here, so plain rounding costs at most ~1 ulp; the
     // second condition keeps Dekker splits below overflow (such scales are not used in practice).
     return s * (INV_SQRT_2PI * Math.exp(-0.5 * tRounded * tRounded)) * millsComplement(tRounded)
   }
-  // φ(55)·(largest s) underflows, and larger t would overflow the splits below.
+  // Beyond t = 55 the result underflows for any s < 1e290.
   if (tRounded > 55) return 0
   // |F − K| = ah + al exactly (Knuth's two-sum).
   const kk = diff - F
@@ -239,8 +240,10 @@ function otmTimeValue(F: number, K: number, diff: number, sigma: number, T: numb
  * θ·(F − K)·Φ(θ·d) + s·φ(d), s = σ√T, d = (F − K)/s.
  *
  * Accurate to a few ulp relative to the exact result for the given doubles in every regime, including
- * deep out of the money down to the underflow threshold (prices of 1e-300 and below), and for negative
- * forwards and strikes. Computed as intrinsic + time value without subtraction.
+ * deep out of the money down to the underflow threshold (prices of 1e-300 and below, also where
+ * exp(−d²/2) alone would underflow), and for negative forwards and strikes. Computed as intrinsic + time
+ * value without subtraction. (With |F − K|, σ or σ√T above 1e290 the double-double correction is skipped
+ * to avoid overflow in the splits, and deep out of the money the error grows to ~d² ulp.)
  *
  * @param F - forward (price units; any sign)
  * @param K - strike (price units; any sign)
@@ -262,17 +265,17 @@ export function bachelier(F: number, K: number, sigma: number, T: number, theta:
  * Implied normal (Bachelier) volatility of an undiscounted option price, after P. Jäckel, "Implied
  * Normal Volatility" (2017): with η = time value/|F − K|, solve Φ̃(x) = −η for x = −|F − K|/(σ√T) < 0,
  * Φ̃(x) = Φ(x) + φ(x)/x, from Jäckel's rational initial guess followed by one third-order Householder
- * step, then σ = |F − K|/(|x|·√T).
+ * step (two for x̄ < −38), then σ = |F − K|/(|x|·√T).
  *
  * The residual of the Householder step is formed as Φ̃(x̄)/φ(x̄) + η/φ(x̄) = −g(t)/t + η/φ(x̄) with the
- * cancellation-free g above, so deep out of the money (time values down to 1e-300 of |F − K| and below)
- * the result still has full precision. Near the money (|F − K| < 2.5e-8 × time value) the expansion
+ * cancellation-free g above, so deep out of the money (time values down to ~1e-450 of |F − K|) the
+ * result still has full precision. Near the money (|F − K| < 2.5e-8 × time value) the expansion
  * time value = s/√(2π) − |F − K|/2 + O(s·t²) gives σ = (time value + |F − K|/2)·√(2π/T) to within
  * t²/2 < 1e-16, and exactly σ = price·√(2π/T) at F = K.
  *
  * Accuracy: a few ulp relative to the exact implied volatility of the double inputs, in and out of the
- * money (the time value is formed against the exact intrinsic value, see below). Relative to the
- * volatility that generated a rounded price, add the price rounding divided by vega.
+ * money (the time value is formed against the exact intrinsic value). Relative to the volatility that
+ * generated a rounded price, add the price rounding divided by vega.
  *
  * Bounds: the Bachelier price increases without bound in σ, so every finite price above intrinsic has an
  * implied volatility; ABOVE_MAXIMUM is returned only for price = +∞, or for T = 0 with price above
@@ -323,8 +326,8 @@ export function impliedNormalVolatility(price: number, F: number, K: number, T: 
   }
 
   // Householder step of order 3 on f(x) = Φ̃(x) + η, with f' = −φ/x², f''/f' = −(x² + 2)/x and
-  // f'''/f' = (x⁴ + 3x² + 6)/x², written in t = −x > 0. Below x̄ = −38 (η < 1e-316, reachable only with
-  // |F − K| > 1e30·σ√T) the guess is extrapolated beyond its fit and a second step is taken.
+  // f'''/f' = (x⁴ + 3x² + 6)/x², written in t = −x > 0. Below x̄ = −38 (η < 1e-316) the guess is used
+  // beyond the range it was fitted on, and a second step restores full precision.
   const steps = x < -38 ? 2 : 1
   for (let k = 0; k < steps; k++) {
     const t = -x

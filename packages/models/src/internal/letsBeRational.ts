@@ -20,7 +20,7 @@
  * @module
  */
 import { cdf, erfcx, inverseCdf, pdf } from "../Normal.js"
-import { logMoneyness, normalisedBlack, normalisedVega, otmCallAndVega, vegaOut } from "./normalisedBlack.js"
+import { logMoneyness, normalisedVega, otmCallAndVega, vegaOut } from "./normalisedBlack.js"
 import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./sentinels.js"
 
 const EPSILON = 2.220446049250313e-16
