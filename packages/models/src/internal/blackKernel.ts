@@ -7,8 +7,8 @@
  * Φ values the Greeks need; when that difference has cancelled more than two bits it is recomputed with the
  * cancellation-free normalised Black function (asymptotic and small-s expansions, erfcx forms).
  */
-import * as Normal from "../Normal.js"
-import { normalisedBlack } from "./normalisedBlack.js"
+import { cdf, erf, erfcx, pdf } from "../Normal.js"
+import { logMoneyness, normalisedBlack } from "./normalisedBlack.js"
 
 /** Output columns the kernels write (`dividendRho` only for the spot model). */
 export interface Columns {
@@ -20,36 +20,69 @@ export interface Columns {
   readonly rho: Float64Array
 }
 
-// Shared results of `core`, kept in module scope so that the row kernels allocate nothing.
-let undiscounted = 0 // undiscounted price B
-let cdfD1 = 0 // Φ(q·d1)
-let cdfD2 = 0 // Φ(q·d2)
-let pdfD1 = 0 // φ(d1)
+// Results of `core`, in a preallocated array: module-level `let` doubles would be re-boxed on every write.
+const work = new Float64Array(4)
+const UNDISCOUNTED = 0 // undiscounted price B
+const CDF_D1 = 1 // Φ(q·d1)
+const CDF_D2 = 2 // Φ(q·d2)
+const PDF_D1 = 3 // φ(d1)
 
+const SQRT1_2 = 0.7071067811865476
+const SQRT_PI_OVER_2 = 1.2533141373155003
+/** Cody's erf/erfcx switch 0.46875 in Φ's argument (×√2). */
+const CENTRAL = 0.6629126073623883
+/** Beyond this |d|, φ(d) nears the subnormal range: take the careful path. */
+const WING = 37
+
+/**
+ * Φ(z) from a known φ(z) with one rational function and no exponential: Φ(z) = √(π/2)·erfcx(−z/√2)·φ(z)
+ * in the lower tail (erfcx's relative error ignores the rounding of its argument), ½ + ½·erf(z/√2) in the
+ * centre, 1 − Φ(−z) above.
+ */
+const cdfFromPdf = (z: number, density: number): number => {
+  if (z < -CENTRAL) return SQRT_PI_OVER_2 * erfcx(-SQRT1_2 * z) * density
+  if (z <= CENTRAL) return 0.5 + 0.5 * erf(SQRT1_2 * z)
+  return 1 - SQRT_PI_OVER_2 * erfcx(SQRT1_2 * z) * density
+}
+
+/**
+ * Undiscounted price and the Φ/φ values the Greeks need. One logarithm and one exponential: φ(d2) is
+ * φ(d1)·F/K (since d1² − d2² = 2·ln(F/K)), and each Φ comes from its φ through a rational function.
+ */
 const core = (q: number, F: number, K: number, s: number): void => {
-  const x = Math.log(F / K)
+  const ratio = F / K
+  const x = logMoneyness(F, K)
   const d1 = x / s + 0.5 * s
   const d2 = d1 - s
   // o: the out-of-the-money side (+1 call when F ≤ K, −1 put when F > K).
   const o = x > 0 ? -1 : 1
-  const c1 = Normal.cdf(o * d1)
-  const c2 = Normal.cdf(o * d2)
+  let c1: number, c2: number, p1: number
+  if (d1 > -WING && d1 < WING && d2 > -WING && d2 < WING) {
+    p1 = pdf(d1)
+    c1 = cdfFromPdf(o * d1, p1)
+    c2 = cdfFromPdf(o * d2, p1 * ratio)
+  } else {
+    p1 = pdf(d1)
+    c1 = cdf(o * d1)
+    c2 = cdf(o * d2)
+  }
   const first = F * c1
   const second = K * c2
   let otm = o * (first - second)
   if (!(otm > 0.25 * (o > 0 ? first : second))) {
+    // More than two bits cancelled (deep out of the money at small σ√T): the cancellation-free form.
     otm = Math.sqrt(F) * Math.sqrt(K) * normalisedBlack(x, s, o)
   }
   if (o === q) {
-    undiscounted = otm
-    cdfD1 = c1
-    cdfD2 = c2
+    work[UNDISCOUNTED] = otm
+    work[CDF_D1] = c1
+    work[CDF_D2] = c2
   } else {
-    undiscounted = q * (F - K) + otm
-    cdfD1 = 1 - c1
-    cdfD2 = 1 - c2
+    work[UNDISCOUNTED] = q * (F - K) + otm
+    work[CDF_D1] = 1 - c1
+    work[CDF_D2] = 1 - c2
   }
-  pdfD1 = Normal.pdf(d1)
+  work[PDF_D1] = p1
 }
 
 /** Black-76 on a forward: Greeks with the forward held fixed. */
@@ -66,11 +99,12 @@ export const black76Into = (
   const sqrtT = Math.sqrt(T)
   const s = sigma * sqrtT
   core(q, F, K, s)
-  const df = Math.exp(-r * T)
-  const price = df * undiscounted
+  const df = r === 0 ? 1 : Math.exp(-r * T)
+  const price = df * work[UNDISCOUNTED]!
+  const pdfD1 = work[PDF_D1]!
   const dfVega = df * F * pdfD1 * sqrtT
   out.price[i] = price
-  out.delta[i] = df * q * cdfD1
+  out.delta[i] = df * q * work[CDF_D1]!
   out.gamma[i] = df * pdfD1 / (F * s)
   out.vega[i] = dfVega
   out.theta[i] = r * price - dfVega * sigma / (2 * T)
@@ -92,14 +126,16 @@ export const bsmInto = (
 ): void => {
   const sqrtT = Math.sqrt(T)
   const s = sigma * sqrtT
-  const carry = Math.exp(-d * T)
-  const df = Math.exp(-r * T)
-  const F = S * Math.exp((r - d) * T)
+  const carry = d === 0 ? 1 : Math.exp(-d * T)
+  const df = r === 0 ? 1 : Math.exp(-r * T)
+  const F = r === d ? S : S * Math.exp((r - d) * T)
   core(q, F, K, s)
-  const price = df * undiscounted
+  const price = df * work[UNDISCOUNTED]!
+  const pdfD1 = work[PDF_D1]!
+  const cdfD1 = work[CDF_D1]!
   const sVega = S * carry * pdfD1 * sqrtT
   const spotTerm = S * carry * cdfD1 // S·e^{−dT}·Φ(q·d1)
-  const strikeTerm = K * df * cdfD2 // K·e^{−rT}·Φ(q·d2)
+  const strikeTerm = K * df * work[CDF_D2]! // K·e^{−rT}·Φ(q·d2)
   out.price[i] = price
   out.delta[i] = q * carry * cdfD1
   out.gamma[i] = carry * pdfD1 / (S * s)
