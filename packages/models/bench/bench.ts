@@ -78,8 +78,8 @@ const N = 1_000_000
 const REPS_FAST = 7
 const REPS_SLOW = 3
 /** Target wall time of one timed repetition; slow peers get a prefix of the rows sized to it. */
-const TARGET_REP_SECONDS = 1.5
-const MIN_SLICE = 20_000
+const TARGET_REP_SECONDS = 2
+const MIN_SLICE = 1_000
 const DBL_MIN = 2.2250738585072014e-308
 /** An implied vol off by more than this (relative) counts as a failure ("wrong"). */
 const WRONG_IV = 1e-2
@@ -294,18 +294,22 @@ interface Timing {
 }
 
 /**
- * Calibrates the slice on a 2,000-row probe (slow peers only), warms up on the timed slice, then times
- * `reps` repetitions, collecting garbage between them (outside the timed region).
+ * Slow runners are calibrated on a short probe and timed on the largest prefix (whole thousands, at least
+ * MIN_SLICE rows) that fits TARGET_REP_SECONDS, with REPS_SLOW repetitions (the probe is their warm-up).
+ * Fast runners get one full warm-up pass, then REPS_FAST repetitions (5 when a pass takes over 0.6 s).
+ * Garbage is collected between repetitions, outside the timed region.
  */
 const measure = (fast: boolean, run: (n: number) => void, sum: (n: number) => number): Timing => {
   let n = N
-  if (!fast) {
-    run(2000)
-    const perRow = seconds(() => run(2000)) / 2000
-    n = Math.min(N, Math.max(MIN_SLICE, Math.round(TARGET_REP_SECONDS / perRow / 10_000) * 10_000))
+  let reps = REPS_SLOW
+  if (fast) {
+    const warm = seconds(() => run(N))
+    reps = warm < 0.6 ? REPS_FAST : 5
+  } else {
+    run(100)
+    const perRow = seconds(() => run(200)) / 200
+    n = Math.min(N, Math.max(MIN_SLICE, Math.round(TARGET_REP_SECONDS / perRow / 1000) * 1000))
   }
-  const reps = fast ? REPS_FAST : REPS_SLOW
-  run(n) // warm-up
   checksum += sum(n)
   const rates: Array<number> = []
   for (let r = 0; r < reps; r++) {
@@ -499,7 +503,7 @@ const main = (): void => {
   const ivResults = ivRunners.map((g) => {
     scalarThrows = 0
     const timing = measure(g.fast, (n) => g.run(ivRows, ivOut, status, n), (n) => fold(ivOut, n))
-    const throwsPerRep = scalarThrows / (timing.reps + 1)
+    const throwsPerRep = g.fast ? scalarThrows / (timing.reps + 1) : 0
     const acc = ivAccuracy(ref, sampleRows, g.run)
     console.log(`  ${g.name} ${g.api}: ${fmtRate(timing.mops)} M/s on ${fmtRows(timing.rows)} rows`)
     return { ...g, timing, acc, throwsPerRep }

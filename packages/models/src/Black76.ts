@@ -13,8 +13,7 @@
  */
 import { BatchStatus, PriceOutOfBounds } from "@hedgekit/sdk"
 import type { EuropeanBatch, GreeksColumns, Instrument } from "@hedgekit/sdk"
-import { black76Into } from "./internal/blackKernel.js"
-import type { Columns } from "./internal/blackKernel.js"
+import { blackGreeksOne, one } from "./internal/blackKernel.js"
 import { greeksRows, priceRows } from "./internal/black76Rows.js"
 import { impliedBlackVolatility } from "./internal/letsBeRational.js"
 import { black } from "./internal/normalisedBlack.js"
@@ -79,15 +78,6 @@ export const price = (
   return Math.exp(-rate * expiry) * black(forward, strike, vol, expiry, q)
 }
 
-const scratch: Columns = {
-  price: new Float64Array(1),
-  delta: new Float64Array(1),
-  gamma: new Float64Array(1),
-  vega: new Float64Array(1),
-  theta: new Float64Array(1),
-  rho: new Float64Array(1)
-}
-
 /**
  * Price and first-order Greeks in one pass.
  *
@@ -105,14 +95,14 @@ export const greeks = (
   const q = optionSign(type)
   check(forward, strike, expiry, rate)
   throwIfInvalid(volStatus(vol), vol)
-  black76Into(q, forward, strike, expiry, rate, vol, scratch, 0)
+  blackGreeksOne(q, forward, strike, expiry, rate, undefined, vol)
   return {
-    price: scratch.price[0]!,
-    delta: scratch.delta[0]!,
-    gamma: scratch.gamma[0]!,
-    vega: scratch.vega[0]!,
-    theta: scratch.theta[0]!,
-    rho: scratch.rho[0]!
+    price: one.price[0]!,
+    delta: one.delta[0]!,
+    gamma: one.gamma[0]!,
+    vega: one.vega[0]!,
+    theta: one.theta[0]!,
+    rho: one.rho[0]!
   }
 }
 

@@ -12,7 +12,7 @@
  */
 import { BatchStatus, PriceOutOfBounds } from "@hedgekit/sdk"
 import type { GreeksColumns, Instrument } from "@hedgekit/sdk"
-import { bsmInto } from "./internal/blackKernel.js"
+import { blackGreeksLoop, blackGreeksOne, one } from "./internal/blackKernel.js"
 import { impliedBlackVolatility } from "./internal/letsBeRational.js"
 import { black } from "./internal/normalisedBlack.js"
 import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./internal/sentinels.js"
@@ -89,17 +89,10 @@ export const price = (
   const q = optionSign(type)
   check(spot, strike, expiry, rate, dividend)
   throwIfInvalid(volStatus(vol), vol)
-  return Math.exp(-rate * expiry) * black(spot * Math.exp((rate - dividend) * expiry), strike, vol, expiry, q)
-}
-
-const scratch: GreeksBatchOutput = {
-  price: new Float64Array(1),
-  delta: new Float64Array(1),
-  gamma: new Float64Array(1),
-  vega: new Float64Array(1),
-  theta: new Float64Array(1),
-  rho: new Float64Array(1),
-  dividendRho: new Float64Array(1)
+  const df = Math.exp(-rate * expiry)
+  const price = df * black(spot * Math.exp((rate - dividend) * expiry), strike, vol, expiry, q)
+  // Rounding the forward and the discount factor can put a price at its upper bound one ulp above it.
+  return Math.min(price, q > 0 ? spot * Math.exp(-dividend * expiry) : strike * df)
 }
 
 /**
@@ -120,15 +113,15 @@ export const greeks = (
   const q = optionSign(type)
   check(spot, strike, expiry, rate, dividend)
   throwIfInvalid(volStatus(vol), vol)
-  bsmInto(q, spot, strike, expiry, rate, dividend, vol, scratch, scratch.dividendRho, 0)
+  blackGreeksOne(q, spot, strike, expiry, rate, dividend, vol)
   return {
-    price: scratch.price[0]!,
-    delta: scratch.delta[0]!,
-    gamma: scratch.gamma[0]!,
-    vega: scratch.vega[0]!,
-    theta: scratch.theta[0]!,
-    rho: scratch.rho[0]!,
-    dividendRho: scratch.dividendRho[0]!
+    price: one.price[0]!,
+    delta: one.delta[0]!,
+    gamma: one.gamma[0]!,
+    vega: one.vega[0]!,
+    theta: one.theta[0]!,
+    rho: one.rho[0]!,
+    dividendRho: one.dividendRho[0]!
   }
 }
 
@@ -176,7 +169,13 @@ export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array):
     let code = rowStatus(S, K, T, r, d)
     if (code === 0) code = volStatus(sigma)
     status[i] = code
-    out[i] = code === 0 ? Math.exp(-r * T) * black(S * Math.exp((r - d) * T), K, sigma, T, isCall[i] === 1 ? 1 : -1) : NaN
+    if (code === 0) {
+      const q = isCall[i] === 1 ? 1 : -1
+      const df = Math.exp(-r * T)
+      out[i] = Math.min(df * black(S * Math.exp((r - d) * T), K, sigma, T, q), q > 0 ? S * Math.exp(-d * T) : K * df)
+    } else {
+      out[i] = NaN
+    }
   }
 }
 
@@ -186,20 +185,21 @@ export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array):
  * @since 0.1.0
  * @category batch
  */
-export const greeksBatch = (input: Batch, out: GreeksBatchOutput, status: Uint8Array): void => {
-  const { dividend, expiry, isCall, length, rate, spot, strike, vol } = input
-  for (let i = 0; i < length; i++) {
-    const S = spot[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!, d = dividend[i]!, sigma = vol[i]!
-    let code = rowStatus(S, K, T, r, d)
-    if (code === 0) code = volStatus(sigma)
-    status[i] = code
-    if (code === 0) {
-      bsmInto(isCall[i] === 1 ? 1 : -1, S, K, T, r, d, sigma, out, out.dividendRho, i)
-    } else {
-      out.price[i] = out.delta[i] = out.gamma[i] = out.vega[i] = out.theta[i] = out.rho[i] = out.dividendRho[i] = NaN
-    }
-  }
-}
+export const greeksBatch = (input: Batch, out: GreeksBatchOutput, status: Uint8Array): void =>
+  blackGreeksLoop(
+    input.length,
+    input.isCall,
+    input.spot,
+    input.strike,
+    input.expiry,
+    input.rate,
+    input.dividend,
+    input.vol,
+    0,
+    out,
+    out.dividendRho,
+    status
+  )
 
 /**
  * Implied vols of a chain of discounted premiums.

@@ -4,7 +4,7 @@
  */
 import { BatchStatus } from "@hedgekit/sdk"
 import type { EuropeanBatch, GreeksColumns } from "@hedgekit/sdk"
-import { black76Into } from "./blackKernel.js"
+import { blackGreeksLoop } from "./blackKernel.js"
 import { black } from "./normalisedBlack.js"
 import { lognormalRow, volStatus } from "./validate.js"
 
@@ -33,20 +33,18 @@ export const greeksRows = (
   volScalar: number,
   out: GreeksColumns,
   status: Uint8Array
-): void => {
-  const { expiry, forward, isCall, length, rate, strike } = input
-  const vols = volColumn
-  for (let i = 0; i < length; i++) {
-    const F = forward[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!
-    const sigma = vols === undefined ? volScalar : vols[i]!
-    let code = lognormalRow(F, K, T, r, BatchStatus.INVALID_FORWARD)
-    if (code === 0) code = volStatus(sigma)
-    status[i] = code
-    if (code === 0) {
-      black76Into(isCall[i] === 1 ? 1 : -1, F, K, T, r, sigma, out, i)
-    } else {
-      out.price[i] = out.delta[i] = out.gamma[i] = out.vega[i] = out.theta[i] = out.rho[i] = NaN
-    }
-  }
-}
-
+): void =>
+  blackGreeksLoop(
+    input.length,
+    input.isCall,
+    input.forward,
+    input.strike,
+    input.expiry,
+    input.rate,
+    undefined,
+    volColumn,
+    volScalar,
+    out,
+    undefined,
+    status
+  )

@@ -1,35 +1,28 @@
 /**
- * Row kernels for the lognormal (Black) family: each writes the price and the Greeks of one option into
- * caller-owned columns at row `i`. Inputs are assumed valid (the callers check them).
+ * The Greeks loop of the lognormal (Black) family: prices and first-order Greeks of a chain into caller-owned
+ * columns, for options on a forward (Black-76) or on a spot with a continuous yield (Black-Scholes-Merton).
+ * The scalar `greeks` functions run it on one row, so scalar and batch results are the same numbers.
  *
- * The price is built from the out-of-the-money option, so an in-the-money price is intrinsic + time value
- * and nothing is subtracted. The OTM value is first taken as the difference F·Φ(d1) − K·Φ(d2), reusing the
- * Φ values the Greeks need; when that difference has cancelled more than two bits it is recomputed with the
- * cancellation-free normalised Black function (asymptotic and small-s expansions, erfcx forms).
+ * One logarithm and one exponential per option (two more only for non-zero rates or yields): φ(d2) is
+ * φ(d1)·F/K (since d1² − d2² = 2·ln(F/K)), and each Φ comes from its φ through one rational function. The
+ * price is built from the out-of-the-money option, so an in-the-money price is intrinsic + time value and
+ * nothing is subtracted; when the OTM difference F·Φ(d1) − K·Φ(d2) has cancelled more than four bits (deep out
+ * of the money at small σ√T) it is recomputed with the cancellation-free normalised Black function.
+ *
+ * Everything is inline in one loop: in V8, splitting the row into helper functions returning several doubles
+ * costs more than the mathematics.
  */
+import { BatchStatus } from "@hedgekit/sdk"
+import type { GreeksColumns } from "@hedgekit/sdk"
 import { cdf, erf, erfcx, pdf } from "../Normal.js"
-import { logMoneyness, normalisedBlack } from "./normalisedBlack.js"
-
-/** Output columns the kernels write (`dividendRho` only for the spot model). */
-export interface Columns {
-  readonly price: Float64Array
-  readonly delta: Float64Array
-  readonly gamma: Float64Array
-  readonly vega: Float64Array
-  readonly theta: Float64Array
-  readonly rho: Float64Array
-}
-
-// Results of `core`, in a preallocated array: module-level `let` doubles would be re-boxed on every write.
-const work = new Float64Array(4)
-const UNDISCOUNTED = 0 // undiscounted price B
-const CDF_D1 = 1 // Φ(q·d1)
-const CDF_D2 = 2 // Φ(q·d2)
-const PDF_D1 = 3 // φ(d1)
+import { normalisedBlack } from "./normalisedBlack.js"
 
 const SQRT1_2 = 0.7071067811865476
 const SQRT_PI_OVER_2 = 1.2533141373155003
-/** Cody's erf/erfcx switch 0.46875 in Φ's argument (×√2). */
+const INV_SQRT_2PI = 0.3989422804014327
+/** Veltkamp splitter 2^27 + 1: d² as an exact hi² + error, so exp(−d²/2) is taken at the exact square. */
+const SPLITTER = 134217729
+/** Cody's erf/erfcx switch 0.46875, in Φ's argument (×√2). */
 const CENTRAL = 0.6629126073623883
 /** Beyond this |d|, φ(d) nears the subnormal range: take the careful path. */
 const WING = 37
@@ -46,101 +39,166 @@ const cdfFromPdf = (z: number, density: number): number => {
 }
 
 /**
- * Undiscounted price and the Φ/φ values the Greeks need. One logarithm and one exponential: φ(d2) is
- * φ(d1)·F/K (since d1² − d2² = 2·ln(F/K)), and each Φ comes from its φ through a rational function.
+ * Runs rows `0 … n − 1`. `dividend` defined ⇒ Black-Scholes-Merton on the spot `underlying` (Greeks with the
+ * spot fixed, `dividendRho` written when given); undefined ⇒ Black-76 on the forward `underlying` (Greeks with
+ * the forward fixed). The vol is `vols[i]`, or `volScalar` for every row when `vols` is undefined. Invalid rows
+ * get their `BatchStatus` code and NaN outputs.
  */
-const core = (q: number, F: number, K: number, s: number): void => {
-  const ratio = F / K
-  const x = logMoneyness(F, K)
-  const d1 = x / s + 0.5 * s
-  const d2 = d1 - s
-  // o: the out-of-the-money side (+1 call when F ≤ K, −1 put when F > K).
-  const o = x > 0 ? -1 : 1
-  let c1: number, c2: number, p1: number
-  if (d1 > -WING && d1 < WING && d2 > -WING && d2 < WING) {
-    p1 = pdf(d1)
-    c1 = cdfFromPdf(o * d1, p1)
-    c2 = cdfFromPdf(o * d2, p1 * ratio)
-  } else {
-    p1 = pdf(d1)
-    c1 = cdf(o * d1)
-    c2 = cdf(o * d2)
-  }
-  const first = F * c1
-  const second = K * c2
-  let otm = o * (first - second)
-  if (!(otm > 0.25 * (o > 0 ? first : second))) {
-    // More than two bits cancelled (deep out of the money at small σ√T): the cancellation-free form.
-    otm = Math.sqrt(F) * Math.sqrt(K) * normalisedBlack(x, s, o)
-  }
-  if (o === q) {
-    work[UNDISCOUNTED] = otm
-    work[CDF_D1] = c1
-    work[CDF_D2] = c2
-  } else {
-    work[UNDISCOUNTED] = q * (F - K) + otm
-    work[CDF_D1] = 1 - c1
-    work[CDF_D2] = 1 - c2
-  }
-  work[PDF_D1] = p1
-}
-
-/** Black-76 on a forward: Greeks with the forward held fixed. */
-export const black76Into = (
-  q: number,
-  F: number,
-  K: number,
-  T: number,
-  r: number,
-  sigma: number,
-  out: Columns,
-  i: number
-): void => {
-  const sqrtT = Math.sqrt(T)
-  const s = sigma * sqrtT
-  core(q, F, K, s)
-  const df = r === 0 ? 1 : Math.exp(-r * T)
-  const price = df * work[UNDISCOUNTED]!
-  const pdfD1 = work[PDF_D1]!
-  const dfVega = df * F * pdfD1 * sqrtT
-  out.price[i] = price
-  out.delta[i] = df * q * work[CDF_D1]!
-  out.gamma[i] = df * pdfD1 / (F * s)
-  out.vega[i] = dfVega
-  out.theta[i] = r * price - dfVega * sigma / (2 * T)
-  out.rho[i] = -T * price
-}
-
-/** Black-Scholes-Merton on a spot with continuous yield `d`: Greeks with the spot held fixed. */
-export const bsmInto = (
-  q: number,
-  S: number,
-  K: number,
-  T: number,
-  r: number,
-  d: number,
-  sigma: number,
-  out: Columns,
+export const blackGreeksLoop = (
+  n: number,
+  isCall: Uint8Array,
+  underlying: Float64Array,
+  strike: Float64Array,
+  expiry: Float64Array,
+  rate: Float64Array,
+  dividend: Float64Array | undefined,
+  vols: Float64Array | undefined,
+  volScalar: number,
+  out: GreeksColumns,
   dividendRho: Float64Array | undefined,
-  i: number
+  status: Uint8Array
 ): void => {
-  const sqrtT = Math.sqrt(T)
-  const s = sigma * sqrtT
-  const carry = d === 0 ? 1 : Math.exp(-d * T)
-  const df = r === 0 ? 1 : Math.exp(-r * T)
-  const F = r === d ? S : S * Math.exp((r - d) * T)
-  core(q, F, K, s)
-  const price = df * work[UNDISCOUNTED]!
-  const pdfD1 = work[PDF_D1]!
-  const cdfD1 = work[CDF_D1]!
-  const sVega = S * carry * pdfD1 * sqrtT
-  const spotTerm = S * carry * cdfD1 // S·e^{−dT}·Φ(q·d1)
-  const strikeTerm = K * df * work[CDF_D2]! // K·e^{−rT}·Φ(q·d2)
-  out.price[i] = price
-  out.delta[i] = q * carry * cdfD1
-  out.gamma[i] = carry * pdfD1 / (S * s)
-  out.vega[i] = sVega
-  out.theta[i] = -sVega * sigma / (2 * T) + q * (d * spotTerm - r * strikeTerm)
-  out.rho[i] = q * T * strikeTerm
-  if (dividendRho !== undefined) dividendRho[i] = -q * T * spotTerm
+  const spotModel = dividend !== undefined
+  const underlyingCode = spotModel ? BatchStatus.INVALID_SPOT : BatchStatus.INVALID_FORWARD
+  const outPrice = out.price, outDelta = out.delta, outGamma = out.gamma
+  const outVega = out.vega, outTheta = out.theta, outRho = out.rho
+  for (let i = 0; i < n; i++) {
+    const U = underlying[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!
+    const d = spotModel ? dividend[i]! : 0
+    const sigma = vols === undefined ? volScalar : vols[i]!
+    const rT = r * T, dT = d * T
+    const code = !(U > 0 && U < Infinity)
+      ? underlyingCode
+      : !(K > 0 && K < Infinity)
+      ? BatchStatus.INVALID_STRIKE
+      : !(T > 0 && T < Infinity)
+      ? BatchStatus.INVALID_EXPIRY
+      : !(rT > -700 && rT < 700)
+      ? BatchStatus.INVALID_RATE
+      : !(dT > -700 && dT < 700)
+      ? BatchStatus.INVALID_DIVIDEND
+      : !(sigma > 0 && sigma < Infinity)
+      ? BatchStatus.INVALID_VOL
+      : BatchStatus.OK
+    status[i] = code
+    if (code !== BatchStatus.OK) {
+      outPrice[i] = outDelta[i] = outGamma[i] = outVega[i] = outTheta[i] = outRho[i] = NaN
+      if (dividendRho !== undefined) dividendRho[i] = NaN
+      continue
+    }
+    const q = isCall[i] === 1 ? 1 : -1
+    const sqrtT = Math.sqrt(T)
+    const s = sigma * sqrtT
+    const df = r === 0 ? 1 : Math.exp(-rT)
+    const carry = d === 0 ? 1 : Math.exp(-dT)
+    const F = spotModel && r !== d ? U * Math.exp(rT - dT) : U
+
+    // ln of the rounded ratio: its absolute error ε is within the price's own condition (∂P/∂ln F)·ε.
+    const ratio = F / K
+    const x = Math.log(ratio)
+    const d1 = x / s + 0.5 * s
+    const d2 = d1 - s
+    const o = x > 0 ? -1 : 1 // the out-of-the-money side: +1 call when F ≤ K, −1 put when F > K
+    let p1: number, c1: number, c2: number
+    if (d1 > -WING && d1 < WING && d2 > -WING && d2 < WING) {
+      const split = SPLITTER * d1
+      const hi = split - (split - d1)
+      const lo = d1 - hi
+      const square = d1 * d1
+      p1 = INV_SQRT_2PI * Math.exp(-0.5 * square) * (1 - 0.5 * (hi * hi - square + 2 * hi * lo + lo * lo))
+      c1 = cdfFromPdf(o * d1, p1)
+      c2 = cdfFromPdf(o * d2, p1 * ratio)
+    } else {
+      p1 = pdf(d1)
+      c1 = cdf(o * d1)
+      c2 = cdf(o * d2)
+    }
+    const first = F * c1
+    const second = K * c2
+    let otm = o * (first - second)
+    // Each Φ is good to a few ulp, so a difference that cancelled c-fold is good to c times that; beyond four
+    // bits (c > 16) take the cancellation-free form.
+    if (!(otm > 0.0625 * (o > 0 ? first : second))) otm = Math.sqrt(F) * Math.sqrt(K) * normalisedBlack(x, s, o)
+    let undiscounted = otm
+    if (o !== q) {
+      undiscounted = q * (F - K) + otm
+      c1 = 1 - c1
+      c2 = 1 - c2
+    }
+    // Rounding the forward and the discount factor can put a price at its upper bound one ulp above it.
+    const upper = q < 0 ? df * K : spotModel ? U * carry : df * F
+    const price = Math.min(df * undiscounted, upper)
+    outPrice[i] = price
+    if (spotModel) {
+      const vega = U * carry * p1 * sqrtT
+      const spotTerm = U * carry * c1 // S·e^{−qT}·Φ(θ·d1)
+      const strikeTerm = K * df * c2 // K·e^{−rT}·Φ(θ·d2)
+      outDelta[i] = q * carry * c1
+      outGamma[i] = carry * p1 / (U * s)
+      outVega[i] = vega
+      outTheta[i] = -vega * sigma / (2 * T) + q * (d * spotTerm - r * strikeTerm)
+      outRho[i] = q * T * strikeTerm
+      if (dividendRho !== undefined) dividendRho[i] = -q * T * spotTerm
+    } else {
+      const vega = df * F * p1 * sqrtT
+      outDelta[i] = df * q * c1
+      outGamma[i] = df * p1 / (F * s)
+      outVega[i] = vega
+      outTheta[i] = r * price - vega * sigma / (2 * T)
+      outRho[i] = -T * price
+    }
+  }
+}
+
+// One-row inputs and outputs for the scalar `greeks` functions.
+const oneIsCall = new Uint8Array(1)
+const oneUnderlying = new Float64Array(1)
+const oneStrike = new Float64Array(1)
+const oneExpiry = new Float64Array(1)
+const oneRate = new Float64Array(1)
+const oneDividend = new Float64Array(1)
+const oneStatus = new Uint8Array(1)
+
+/** The outputs of {@link blackGreeksOne}, valid until its next call. */
+export const one = {
+  price: new Float64Array(1),
+  delta: new Float64Array(1),
+  gamma: new Float64Array(1),
+  vega: new Float64Array(1),
+  theta: new Float64Array(1),
+  rho: new Float64Array(1),
+  dividendRho: new Float64Array(1)
+}
+
+/** One row of {@link blackGreeksLoop} (inputs already validated); results in {@link one}. */
+export const blackGreeksOne = (
+  q: number,
+  underlying: number,
+  strike: number,
+  expiry: number,
+  rate: number,
+  dividend: number | undefined,
+  vol: number
+): void => {
+  oneIsCall[0] = q > 0 ? 1 : 0
+  oneUnderlying[0] = underlying
+  oneStrike[0] = strike
+  oneExpiry[0] = expiry
+  oneRate[0] = rate
+  oneDividend[0] = dividend ?? 0
+  const spot = dividend !== undefined
+  blackGreeksLoop(
+    1,
+    oneIsCall,
+    oneUnderlying,
+    oneStrike,
+    oneExpiry,
+    oneRate,
+    spot ? oneDividend : undefined,
+    undefined,
+    vol,
+    one,
+    spot ? one.dividendRho : undefined,
+    oneStatus
+  )
 }
