@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { cdf, erfcx, inverseCdf, pdf } from "../Normal.js"
+import { cdf, erf, erfcx, inverseCdf, pdf } from "../Normal.js"
 import { logMoneyness, normalisedVega, otmCallAndVega, vegaOut } from "./normalisedBlack.js"
 import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./sentinels.js"
 
@@ -31,16 +31,28 @@ const SQRT1_2 = 0.7071067811865476
 const TWO_PI = 6.283185307179586
 const SQRT_2_OVER_PI = 0.7978845608028654
 const INV_SQRT_2PI = 0.3989422804014327
+const SQRT_2PI = 2.5066282746310002
 const SQRT_PI_OVER_2 = 1.2533141373155003
 const SQRT_3 = 1.7320508075688772
 const SQRT_1_3 = 0.5773502691896257
 const TWO_PI_OVER_SQRT_27 = 1.2091995761561452
-const SQRT_3_OVER_CBRT_2PI = 0.9386434874273835 // √3/∛(2π)
+const LN_SQRT_3_OVER_CBRT_2PI = Math.log(0.9386434874273835) // ln(√3/∛(2π))
+/** AS241's lower-tail range, p ≤ 0.075. */
+const AS241_TAIL = 0.075
+const LN_AS241_TAIL = Math.log(AS241_TAIL)
 const PI_OVER_6 = 0.5235987755982988
 /** r ≥ this value makes the rational cubic degenerate to linear interpolation. */
 const RC_MAX_CONTROL = 2 / (EPSILON * EPSILON)
 const RC_MIN_CONTROL = -(1 - Math.sqrt(EPSILON))
 const ITERATIONS = 2
+/**
+ * Householder(3) converges quartically: after an unclamped step ds the error is about C·(ds/s)⁴·s, with
+ * C ≤ 13 measured over |x| ≤ 60, s ∈ [1e-3, 20] in all three branches. Below this step size a second
+ * step cannot move s by more than ~1e-17·s and is skipped.
+ */
+const QUARTIC_CONVERGED = 3e-5
+const CODY_THRESHOLD = 0.46875
+const CDF_CENTRAL = 0.6629126073623883 // 0.46875·√2
 
 /**
  * Delbourgo–Gregory rational cubic through (xl, yl), (xr, yr) with end slopes dl, dr and control
@@ -120,6 +132,78 @@ function controlForRightCurvature(
   return Math.max(r, minimumControl(dl, dr, (yr - yl) / h, preferShape))
 }
 
+/**
+ * Φ⁻¹(e^{lnP}) for the initial guesses. In the lower tail this is Wichura's AS241 (PPND16, relative
+ * accuracy ~1e-16) straight from u = √(−ln p), without the polishing step of `inverseCdf`, whose exponential
+ * buys nothing next to the guess's own error of up to 1e-2 that the Householder steps remove.
+ */
+function guessInverseCdf(lnP: number): number {
+  if (!(lnP <= LN_AS241_TAIL)) return inverseCdf(Math.exp(lnP))
+  let u = Math.sqrt(-lnP)
+  if (u <= 5) {
+    u -= 1.6
+    const num =
+      ((((((7.7454501427834140764e-4 * u + 0.0227238449892691845833) * u + 0.24178072517745061177) * u +
+        1.27045825245236838258) *
+        u +
+        3.64784832476320460504) *
+        u +
+        5.7694972214606914055) *
+        u +
+        4.6303378461565452959) *
+        u +
+      1.42343711074968357734
+    const den =
+      ((((((1.05075007164441684324e-9 * u + 5.475938084995344946e-4) * u + 0.0151986665636164571966) * u +
+        0.14810397642748007459) *
+        u +
+        0.68976733498510000455) *
+        u +
+        1.6763848301838038494) *
+        u +
+        2.05319162663775882187) *
+        u +
+      1
+    return -num / den
+  }
+  u -= 5
+  const num =
+    ((((((2.01033439929228813265e-7 * u + 2.71155556874348757815e-5) * u + 0.0012426609473880784386) * u +
+      0.026532189526576123093) *
+      u +
+      0.29656057182850489123) *
+      u +
+      1.7848265399172913358) *
+      u +
+      5.4637849111641143699) *
+      u +
+    6.6579046435011037772
+  const den =
+    ((((((2.04426310338993978564e-15 * u + 1.4215117583164458887e-7) * u + 1.8463183175100546818e-5) * u +
+      7.868691311456132591e-4) *
+      u +
+      0.0148753612908506148525) *
+      u +
+      0.13692988092273580531) *
+      u +
+      0.59983220655588793769) *
+      u +
+    1
+  return -num / den
+}
+
+/**
+ * ln(a/b) for a, b > 0. Within 1/256 of each other a − b is exact (Sterbenz) and seven terms of the
+ * log1p series are good to 2e-18 relative, so the last Householder step needs no logarithm.
+ */
+function logRatio(a: number, b: number): number {
+  const r = (a - b) / b
+  if (Math.abs(r) < 0.00390625) {
+    return r * (1 - r * (0.5 - r * (1 / 3 - r * (0.25 - r * (0.2 - r * (1 / 6 - r * (1 / 7)))))))
+  }
+  return Math.log(a / b)
+}
+
 /** Householder(3) correction factor: step = ν·(1 + ν·h₂/2)/(1 + ν·(h₂ + ν·h₃/6)). */
 function householderFactor(nu: number, hh2: number, hh3: number): number {
   return (1 + 0.5 * hh2 * nu) / (1 + nu * (hh2 + (hh3 * nu) / 6))
@@ -128,37 +212,55 @@ function householderFactor(nu: number, hh2: number, hh3: number): number {
 /**
  * Normalised implied volatility s for an out-of-the-money call (x ≤ 0) with 0 < β < e^{x/2}.
  */
-function normalisedImpliedVolatility(beta: number, x: number): number {
-  const bMax = Math.exp(0.5 * x)
+function normalisedImpliedVolatility(beta: number, x: number, bMax: number): number {
   const sC = Math.sqrt(-2 * x)
   let bC = 0
   let vC = INV_SQRT_2PI
   if (sC > 0) {
-    bC = otmCallAndVega(x, sC)
-    vC = vegaOut.value
+    // At s_c, h = −t: b_c = ½·b_max − ½·erfc(q)/b_max with q = √−x, and e^{−(h²+t²)/2} = e^{x/2} = b_max.
+    // erfc(q) = erfcx(q)·b_max²; below Cody's threshold 1 − erfcx(q) would cancel, so there
+    // b_c = (erf(q) + e^x − 1)/(2·b_max), whose terms differ by a factor ≥ 2.4.
+    const q = Math.sqrt(-x)
+    bC = q > CODY_THRESHOLD ? 0.5 * bMax * (1 - erfcx(q)) : (0.5 * (erf(q) + Math.expm1(x))) / bMax
+    vC = INV_SQRT_2PI * bMax
   }
   let s: number
   let sLeft = DBL_MIN
   let sRight = DBL_MAX
   if (beta < bC) {
     const sL = sC - bC / vC
-    const bL = otmCallAndVega(x, sL)
-    const vL = vegaOut.value
+    const bL = otmCallAndVega(x, sL, bMax)
+    const vL = vegaOut[0]!
     if (beta < bL) {
       // Lowest branch: interpolate f_l(β) on [0, b_l] with f(0) = 0, f′(0) = 1 and f, f′, f″ at b_l.
       const ax = -x
       const z = (SQRT_1_3 * ax) / sL
       const y = z * z
       const s2 = sL * sL
-      const phiLow = cdf(-z)
+      // One exponential, E = e^{−z²/2}: with z² = h²/3 at s_l, e^{s_l²/8} = E³/g_l, where g_l = √(2π)·v_l
+      // is the Gaussian factor of b_l, and the powers of e^{z²} in f′ and f″ cancel against Φ(−z)/E.
+      const e = SQRT_2PI * pdf(z)
+      let phiLow: number
+      let ratio: number // Φ(−z)/φ(z)
+      if (z > CDF_CENTRAL) {
+        const c = erfcx(SQRT1_2 * z)
+        phiLow = 0.5 * c * e
+        ratio = SQRT_PI_OVER_2 * c
+      } else {
+        phiLow = cdf(-z)
+        ratio = (SQRT_2PI * phiLow) / e
+      }
+      const gL = SQRT_2PI * vL
+      const e3 = e * e * e
+      const d = gL > 1e-280 && e3 > 1e-280 ? e3 / gL : Math.exp(0.125 * s2) // e^{s_l²/8}
+      const pe = INV_SQRT_2PI * ratio // Φ(−z)·e^{z²/2}
       const fpp =
         ((PI_OVER_6 * y) / (s2 * sL)) *
-        phiLow *
-        (8 * SQRT_3 * sL * ax + ((3 * s2 * (s2 - 8) - 8 * x * x) * phiLow) / pdf(z)) *
-        Math.exp(2 * y + 0.25 * s2)
-      const phi2 = phiLow * phiLow
-      const fp = TWO_PI * y * phi2 * Math.exp(y + 0.125 * s2)
-      const fL = TWO_PI_OVER_SQRT_27 * ax * (phi2 * phiLow)
+        pe *
+        (8 * SQRT_3 * sL * ax + (3 * s2 * (s2 - 8) - 8 * x * x) * ratio) *
+        (gL > 1e-280 ? d / gL : Math.exp(1.5 * y + 0.25 * s2))
+      const fp = TWO_PI * y * (pe * pe) * d
+      const fL = TWO_PI_OVER_SQRT_27 * ax * (phiLow * phiLow * phiLow)
       const r = controlForRightCurvature(0, bL, 0, fL, 1, fp, fpp, true)
       let f = rationalCubic(beta, 0, bL, 0, fL, 1, fp, r)
       if (!(f > 0)) {
@@ -166,9 +268,12 @@ function normalisedImpliedVolatility(beta: number, x: number): number {
         const u = beta / bL
         f = (fL * u + bL * (1 - u)) * u
       }
-      s = Math.abs(x / (SQRT_3 * inverseCdf((SQRT_3_OVER_CBRT_2PI * Math.cbrt(f)) / Math.cbrt(ax))))
+      // Φ⁻¹(c·∛(f/|x|)) from its logarithm: ln ∛u = ln u/3 replaces the cube root.
+      const fr = f / ax
+      const lnP = LN_SQRT_3_OVER_CBRT_2PI + (fr > DBL_MIN ? Math.log(fr) : Math.log(f) - Math.log(ax)) / 3
+      s = Math.abs(x / (SQRT_3 * guessInverseCdf(lnP)))
       sRight = sL
-      return refineLower(beta, x, s, sLeft, sRight)
+      return refineLower(beta, x, bMax, s, sLeft, sRight)
     }
     const r = controlForRightCurvature(bL, bC, sL, sC, 1 / vL, 1 / vC, 0, false)
     s = rationalCubic(beta, bL, bC, sL, sC, 1 / vL, 1 / vC, r)
@@ -176,8 +281,8 @@ function normalisedImpliedVolatility(beta: number, x: number): number {
     sRight = sC
   } else {
     const sU = vC > DBL_MIN ? sC + (bMax - bC) / vC : sC
-    const bU = otmCallAndVega(x, sU)
-    const vU = vegaOut.value
+    const bU = otmCallAndVega(x, sU, bMax)
+    const vU = vegaOut[0]!
     if (beta <= bU) {
       const r = controlForLeftCurvature(bC, bU, sC, sU, 1 / vC, 1 / vU, 0, false)
       s = rationalCubic(beta, bC, bU, sC, sU, 1 / vC, 1 / vU, r)
@@ -204,28 +309,28 @@ function normalisedImpliedVolatility(beta: number, x: number): number {
         const u = (beta - bU) / h
         f = (fU * (1 - u) + 0.5 * h * u) * (1 - u)
       }
-      s = -2 * inverseCdf(f)
+      s = -2 * (f < AS241_TAIL ? guessInverseCdf(Math.log(f)) : inverseCdf(f))
       sLeft = sU
       if (beta > 0.5 * bMax) return refineUpper(beta, x, bMax, s, sLeft, sRight)
     }
   }
-  return refineCentral(beta, x, s, sLeft, sRight)
+  return refineCentral(beta, x, bMax, s, sLeft, sRight)
 }
 
 /** Objective g = b − β; b″/b′ = x²/s³ − s/4, b‴/b′ = (b″/b′)² − 3x²/s⁴ − ¼. */
-function refineCentral(beta: number, x: number, s0: number, sLeft: number, sRight: number): number {
+function refineCentral(beta: number, x: number, bMax: number, s0: number, sLeft: number, sRight: number): number {
   let s = s0
   let ds = DBL_MAX
   for (let i = 0; i < ITERATIONS && Math.abs(ds) > EPSILON * s; i++) {
-    const b = otmCallAndVega(x, s)
-    const bp = vegaOut.value
+    const b = otmCallAndVega(x, s, bMax)
+    const bp = vegaOut[0]!
     const nu = (beta - b) / bp
     const h = x / s
     const hh2 = (h * h) / s - 0.25 * s
     const hh3 = hh2 * hh2 - 3 * (h / s) * (h / s) - 0.25
     ds = nu * householderFactor(nu, hh2, hh3)
     const next = Math.max(sLeft, Math.min(sRight, s + ds))
-    ds = next - s
+    ds = next === s + ds && Math.abs(ds) <= QUARTIC_CONVERGED * s ? 0 : next - s
     s = next
   }
   return s
@@ -235,33 +340,34 @@ function refineCentral(beta: number, x: number, s0: number, sLeft: number, sRigh
  * Objective g = 1/ln b − 1/ln β. With λ = 1/ln b:  ν = −g/g′ = ln(β/b)·(ln b/ln β)·b/b′,
  * h₂ = b″/b′ − (b′/b)(1 + 2λ),  h₃ = b‴/b′ + (b′/b)²(2 + 6λ(1+λ)) − 3(b″/b)(1 + 2λ).
  * ln(β/b) is taken as one logarithm of a ratio near 1, which keeps ε relative accuracy in b even when
- * ln b ≈ −690.
+ * ln b ≈ −690; ln b = ln β − ln(β/b) then costs no second logarithm.
  */
-function refineLower(beta: number, x: number, s0: number, sLeft: number, sRight: number): number {
+function refineLower(beta: number, x: number, bMax: number, s0: number, sLeft: number, sRight: number): number {
   const lnBeta = Math.log(beta)
   let s = s0
   let ds = DBL_MAX
   for (let i = 0; i < ITERATIONS && Math.abs(ds) > EPSILON * s; i++) {
-    const b = otmCallAndVega(x, s)
-    const bp = vegaOut.value
+    const b = otmCallAndVega(x, s, bMax)
+    const bp = vegaOut[0]!
     if (!(b > 0 && bp > 0)) {
       // Underflow far outside the guess's accuracy: bisect towards the bracket instead.
       ds = 0.5 * (sLeft + Math.min(sRight, 2 * s)) - s
     } else {
-      const lnB = Math.log(b)
+      const lnBetaOverB = logRatio(beta, b)
+      const lnB = lnBeta - lnBetaOverB
       const bpob = bp / b
       const h = x / s
       const bHh2 = (h * h) / s - 0.25 * s
       const bHh3 = bHh2 * bHh2 - 3 * (h / s) * (h / s) - 0.25
       const lambda = 1 / lnB
       const otl = 1 + 2 * lambda
-      const nu = (Math.log(beta / b) * lnB) / lnBeta / bpob
+      const nu = (lnBetaOverB * lnB) / lnBeta / bpob
       const hh2 = bHh2 - bpob * otl
       const hh3 = bHh3 + bpob * bpob * (2 + 6 * lambda * (1 + lambda)) - bHh2 * bpob * 3 * otl
       ds = nu * householderFactor(nu, hh2, hh3)
     }
     const next = Math.max(sLeft, Math.min(sRight, s + ds))
-    ds = next - s
+    ds = next === s + ds && Math.abs(ds) <= QUARTIC_CONVERGED * s ? 0 : next - s
     s = next
   }
   return s
@@ -284,7 +390,7 @@ function refineUpper(beta: number, x: number, bMax: number, s0: number, sLeft: n
     if (!(bBar > DBL_MIN)) {
       ds = 0.5 * (sLeft + s) - s
     } else {
-      const g = Math.log(betaBar / bBar)
+      const g = logRatio(betaBar, bBar)
       const bHh2 = (h * h) / s - 0.25 * s
       const bHh3 = bHh2 * bHh2 - 3 * (h / s) * (h / s) - 0.25
       const nu = -g / gp
@@ -293,7 +399,7 @@ function refineUpper(beta: number, x: number, bMax: number, s0: number, sLeft: n
       ds = nu * householderFactor(nu, hh2, hh3)
     }
     const next = Math.max(sLeft, Math.min(sRight, s + ds))
-    ds = next - s
+    ds = next === s + ds && Math.abs(ds) <= QUARTIC_CONVERGED * s ? 0 : next - s
     s = next
   }
   return s
@@ -319,6 +425,7 @@ export function impliedBlackVolatility(price: number, F: number, K: number, T: n
   const x = -Math.abs(logMoneyness(F, K))
   const beta = timeValue / (Math.sqrt(F) * Math.sqrt(K))
   if (!(beta > 0)) return beta === 0 ? 0 : NaN
-  if (beta >= Math.exp(0.5 * x)) return ABOVE_MAXIMUM
-  return normalisedImpliedVolatility(beta, x) / Math.sqrt(T)
+  const bMax = Math.exp(0.5 * x)
+  if (beta >= bMax) return ABOVE_MAXIMUM
+  return normalisedImpliedVolatility(beta, x, bMax) / Math.sqrt(T)
 }

@@ -9,7 +9,7 @@
  *
  * Regions (for the out-of-the-money call, x < 0):
  *  1. h < −10 and t < |h| − 10 + τ: asymptotic expansion of Y(h+t) − Y(h−t) (Abramowitz & Stegun 26.2.12);
- *  2. t < τ = 2·ε^{1/16} ≈ 0.21: Taylor expansion of Y(h+t) − Y(h−t) in t to order t¹³;
+ *  2. t < τ = 2·ε^{1/16} ≈ 0.21: Taylor expansion of Y(h+t) − Y(h−t) in t to order t¹³ (in otmCallAndVega);
  *  3. otherwise: Cody's erfc/erfcx combined so that erfc is only used at arguments below 0.46875 and erfcx
  *     above, which minimises both the number of exponentials and the sensitivity to argument rounding.
  * In-the-money values are intrinsic plus the out-of-the-money value, so nothing is subtracted.
@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { erf, erfc, erfcx } from "../Normal.js"
+import { erf, erfcx } from "../Normal.js"
 
 const SPLITTER = 134217729 // 2^27 + 1, Veltkamp split into 26-bit halves
 const SQRT1_2 = 0.7071067811865476
@@ -99,12 +99,20 @@ function asymptoticExpansionOverVega(h: number, t: number): number {
 }
 
 /**
- * a = 1 + h·Y(h) = Y′(h) for h < 0. For −h/√2 > 4 it is taken straight from Cody's third-interval form
- * erfcx(u) = (1/√π − z·P(z)/Q(z))/u, z = 1/u², which gives a = √π·z·P(z)/Q(z) without the cancellation
- * of 1 + h·Y(h) (a ~ 1/h² there).
+ * a = 1 + h·Y(h) = Y′(h) for h < 0, given g = e^{−(h²+t²)/2}. For −h/√2 > 4 it is taken straight from
+ * Cody's third-interval form erfcx(u) = (1/√π − z·P(z)/Q(z))/u, z = 1/u², which gives a = √π·z·P(z)/Q(z)
+ * without the cancellation of 1 + h·Y(h) (a ~ 1/h² there). For u ≤ 0.46875, erfcx(u) = e^{h²/2}·erfc(u)
+ * takes e^{h²/2} = e^{−t²/2}/g from the Gaussian factor at hand instead of another exponential.
  */
-function yPrime(h: number): number {
+function yPrime(h: number, t: number, g: number): number {
   const u = -SQRT1_2 * h
+  if (u <= CODY_THRESHOLD) {
+    // w = t²/2 < τ²/2 ≈ 0.022: the Taylor series of e^{−w} to w⁷ is exact to 1e-18.
+    const w = 0.5 * t * t
+    const ew =
+      1 - w * (1 - w * (0.5 - w * (1 / 6 - w * (1 / 24 - w * (1 / 120 - w * (1 / 720 - w * (1 / 5040)))))))
+    return 1 + h * SQRT_PI_OVER_2 * (ew / g) * (1 - erf(u))
+  }
   if (u <= 4) return 1 + h * SQRT_PI_OVER_2 * erfcx(u)
   const z = 1 / (u * u)
   const num =
@@ -119,63 +127,67 @@ function yPrime(h: number): number {
 }
 
 /**
- * Region 2: b/v = 2·Σₖ Y^{(2k+1)}(h)·t^{2k+1}/(2k+1)!, k ≤ 6. From Y′ = 1 + hY every odd derivative is
- * a·Aₖ(h²) − Bₖ(h²) with a = Y′(h) and integer polynomials Aₖ, Bₖ.
+ * Second result of {@link otmCallAndVega}: the normalised vega ∂b/∂s at the same (x, s), in slot 0. A
+ * typed array stores the double unboxed, so the solver gets both values from one Gaussian factor
+ * without allocating.
  */
-function smallTExpansionOverVega(h: number, t: number): number {
-  const a = yPrime(h)
-  const w = t * t
-  const z = h * h
-  const c1 = (a * (z + 3) - 1) / 6
-  const c2 = (a * ((z + 10) * z + 15) - (z + 7)) / 120
-  const c3 = (a * (((z + 21) * z + 105) * z + 105) - ((z + 18) * z + 57)) / 5040
-  const c4 = (a * ((((z + 36) * z + 378) * z + 1260) * z + 945) - (((z + 33) * z + 285) * z + 561)) / 362880
-  const c5 =
-    (a * (((((z + 55) * z + 990) * z + 6930) * z + 17325) * z + 10395) -
-      ((((z + 52) * z + 840) * z + 4680) * z + 6555)) /
-    39916800
-  const c6 =
-    (a * ((((((z + 78) * z + 2145) * z + 25740) * z + 135135) * z + 270270) * z + 135135) -
-      (((((z + 75) * z + 1926) * z + 20370) * z + 82845) * z + 89055)) /
-    6227020800
-  return 2 * t * (a + w * (c1 + w * (c2 + w * (c3 + w * (c4 + w * (c5 + w * c6))))))
-}
+export const vegaOut = new Float64Array(1)
 
 /**
- * Second result of {@link otmCallAndVega}: the normalised vega ∂b/∂s at the same (x, s). A single
- * preallocated holder, so the solver gets both values from one Gaussian factor without allocating.
- */
-export const vegaOut = { value: 0 }
-
-/**
- * Out-of-the-money call value b(x, s, +1) for x ≤ 0 and s > 0; also stores ∂b/∂s in `vegaOut.value`.
+ * Out-of-the-money call value b(x, s, +1) for x ≤ 0 and s > 0; also stores ∂b/∂s in `vegaOut[0]`.
  * Not reentrant across the read of `vegaOut` (read it before the next call).
+ *
+ * The Gaussian factor g is the only exponential: with ht = x/2, e^{x/2}·e^{−(h+t)²/2} =
+ * e^{−x/2}·e^{−(h−t)²/2} = g, so every erfc of region 3 is rewritten in terms of g·erfcx, erf near zero
+ * and b_max = e^{x/2}. Callers that know b_max (the implied-volatility solver) pass it; 0 means unknown.
  */
-export function otmCallAndVega(x: number, s: number): number {
+export function otmCallAndVega(x: number, s: number, bMax: number): number {
   const t = 0.5 * s
   const g = gaussianFactor(x, s)
-  vegaOut.value = INV_SQRT_2PI * g
+  vegaOut[0] = INV_SQRT_2PI * g
   if (x === 0) return erf(HALF_SQRT1_2 * s) // Φ(s/2) − Φ(−s/2)
   // h < η and t < τ + |h| − |η|, tested without dividing by s.
   if (x < s * ASYMPTOTIC_THRESHOLD && t * s + x < s * (SMALL_T_THRESHOLD + ASYMPTOTIC_THRESHOLD)) {
     return asymptoticExpansionOverVega(x / s, t) * (INV_SQRT_2PI * g)
   }
-  if (t < SMALL_T_THRESHOLD) return smallTExpansionOverVega(x / s, t) * (INV_SQRT_2PI * g)
+  if (t < SMALL_T_THRESHOLD) {
+    // Region 2: b/v = 2·Σₖ Y^{(2k+1)}(h)·t^{2k+1}/(2k+1)!, k ≤ 6. From Y′ = 1 + hY every odd derivative
+    // is a·Aₖ(h²) − Bₖ(h²) with a = Y′(h) and integer polynomials Aₖ, Bₖ. Written out here rather than
+    // in a helper too large for V8 to inline, whose double arguments and result would be boxed per call.
+    // All terms are positive, so multiplying by 1/(2k+1)! instead of dividing costs at most ε·term.
+    const h = x / s
+    const a = yPrime(h, t, g)
+    const w = t * t
+    const z = h * h
+    const c1 = (a * (z + 3) - 1) * (1 / 6)
+    const c2 = (a * ((z + 10) * z + 15) - (z + 7)) * (1 / 120)
+    const c3 = (a * (((z + 21) * z + 105) * z + 105) - ((z + 18) * z + 57)) * (1 / 5040)
+    const c4 = (a * ((((z + 36) * z + 378) * z + 1260) * z + 945) - (((z + 33) * z + 285) * z + 561)) * (1 / 362880)
+    const c5 =
+      (a * (((((z + 55) * z + 990) * z + 6930) * z + 17325) * z + 10395) -
+        ((((z + 52) * z + 840) * z + 4680) * z + 6555)) *
+      (1 / 39916800)
+    const c6 =
+      (a * ((((((z + 78) * z + 2145) * z + 25740) * z + 135135) * z + 270270) * z + 135135) -
+        (((((z + 75) * z + 1926) * z + 20370) * z + 82845) * z + 89055)) *
+      (1 / 6227020800)
+    return 2 * t * (a + w * (c1 + w * (c2 + w * (c3 + w * (c4 + w * (c5 + w * c6)))))) * (INV_SQRT_2PI * g)
+  }
   const h = x / s
   const q1 = -SQRT1_2 * (h + t)
-  const q2 = -SQRT1_2 * (h - t) // q1 < q2 since t > 0
-  if (q1 < CODY_THRESHOLD) {
-    const first = Math.exp(0.5 * x) * erfc(q1)
-    if (q2 < CODY_THRESHOLD) return 0.5 * (first - Math.exp(-0.5 * x) * erfc(q2))
-    return 0.5 * (first - g * erfcx(q2))
-  }
-  return 0.5 * g * (erfcx(q1) - erfcx(q2))
+  if (q1 >= CODY_THRESHOLD) return 0.5 * g * (erfcx(q1) - erfcx(SQRT1_2 * (t - h)))
+  // b = ½·[e^{x/2}·erfc(q1) − e^{−x/2}·erfc(q2)] with q2 = (t−h)/√2 > 0 (h < 0), e^{−x/2} = 1/b_max.
+  const bm = bMax > 0 ? bMax : Math.exp(0.5 * x)
+  const q2 = SQRT1_2 * (t - h)
+  const first = q1 > -CODY_THRESHOLD ? bm * (1 - erf(q1)) : 2 * bm - g * erfcx(-q1)
+  const second = q2 < CODY_THRESHOLD ? (1 - erf(q2)) / bm : g * erfcx(q2)
+  return 0.5 * (first - second)
 }
 
 /** Out-of-the-money call value b(x, s, +1) for x ≤ 0, s ≥ 0. */
 function otmCall(x: number, s: number): number {
   if (!(s > 0)) return s === 0 ? 0 : NaN
-  return otmCallAndVega(x, s)
+  return otmCallAndVega(x, s, 0)
 }
 
 /**
