@@ -15,11 +15,12 @@
 import { BatchStatus } from "@hedgekit/sdk"
 import type { GreeksColumns } from "@hedgekit/sdk"
 import { cdf, erf, erfcx, pdf } from "../Normal.js"
-import { normalisedBlack } from "./normalisedBlack.js"
+import { expansionOverVega } from "./normalisedBlack.js"
 
 const SQRT1_2 = 0.7071067811865476
 const SQRT_PI_OVER_2 = 1.2533141373155003
 const INV_SQRT_2PI = 0.3989422804014327
+const SQRT_2PI = 2.5066282746310002
 /** Veltkamp splitter 2^27 + 1: d² as an exact hi² + error, so exp(−d²/2) is taken at the exact square. */
 const SPLITTER = 134217729
 /** Cody's erf/erfcx switch 0.46875, in Φ's argument (×√2). */
@@ -116,9 +117,14 @@ export const blackGreeksLoop = (
     const first = F * c1
     const second = K * c2
     let otm = o * (first - second)
-    // Each Φ is good to a few ulp, so a difference that cancelled c-fold is good to c times that; beyond four
-    // bits (c > 16) take the cancellation-free form.
-    if (!(otm > 0.0625 * (o > 0 ? first : second))) otm = Math.sqrt(F) * Math.sqrt(K) * normalisedBlack(x, s, o)
+    // Each Φ is good to a few ulp, so a difference that cancelled c-fold is good to c times that. Beyond four
+    // bits (c > 16), where one of the normalised Black expansions applies (far out of the money, or small
+    // σ√T), the price is √(FK)·v·(b/v) with √(FK)·v = F·φ(d1): no subtraction, no further exponential. Elsewhere
+    // the difference is the normalised Black function's own form there (its erfcx difference cancels alike).
+    if (!(otm > 0.0625 * (o > 0 ? first : second))) {
+      const overVega = expansionOverVega(o * x, s, SQRT_2PI * p1 * Math.sqrt(ratio))
+      if (overVega > 0) otm = F * p1 * overVega
+    }
     let undiscounted = otm
     if (o !== q) {
       undiscounted = q * (F - K) + otm

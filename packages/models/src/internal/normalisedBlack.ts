@@ -127,6 +127,46 @@ function yPrime(h: number, t: number, g: number): number {
 }
 
 /**
+ * Region 2: b/v = 2·Σₖ Y^{(2k+1)}(h)·t^{2k+1}/(2k+1)!, k ≤ 6, given g = e^{−(h²+t²)/2}. From Y′ = 1 + hY every
+ * odd derivative is a·Aₖ(h²) − Bₖ(h²) with a = Y′(h) and integer polynomials Aₖ, Bₖ. All terms are positive,
+ * so multiplying by 1/(2k+1)! instead of dividing costs at most ε·term.
+ */
+function smallTExpansionOverVega(h: number, t: number, g: number): number {
+  const a = yPrime(h, t, g)
+  const w = t * t
+  const z = h * h
+  const c1 = (a * (z + 3) - 1) * (1 / 6)
+  const c2 = (a * ((z + 10) * z + 15) - (z + 7)) * (1 / 120)
+  const c3 = (a * (((z + 21) * z + 105) * z + 105) - ((z + 18) * z + 57)) * (1 / 5040)
+  const c4 = (a * ((((z + 36) * z + 378) * z + 1260) * z + 945) - (((z + 33) * z + 285) * z + 561)) * (1 / 362880)
+  const c5 =
+    (a * (((((z + 55) * z + 990) * z + 6930) * z + 17325) * z + 10395) -
+      ((((z + 52) * z + 840) * z + 4680) * z + 6555)) *
+    (1 / 39916800)
+  const c6 =
+    (a * ((((((z + 78) * z + 2145) * z + 25740) * z + 135135) * z + 270270) * z + 135135) -
+      (((((z + 75) * z + 1926) * z + 20370) * z + 82845) * z + 89055)) *
+    (1 / 6227020800)
+  return 2 * t * (a + w * (c1 + w * (c2 + w * (c3 + w * (c4 + w * (c5 + w * c6))))))
+}
+
+/**
+ * b/v, the out-of-the-money value over its vega v = e^{−(h²+t²)/2}/√(2π), where one of the two expansions
+ * applies (x < 0 far out of the money, or small s); NaN elsewhere. For callers that hold the Gaussian factor
+ * g = e^{−(h²+t²)/2} already: the price is then √(F·K)·v·(b/v) without another exponential.
+ * @param x - log-moneyness of the out-of-the-money call, ≤ 0
+ * @param s - total volatility σ√T, > 0
+ * @param g - e^{−((x/s)² + (s/2)²)/2}
+ */
+export function expansionOverVega(x: number, s: number, g: number): number {
+  const t = 0.5 * s
+  if (x < s * ASYMPTOTIC_THRESHOLD && t * s + x < s * (SMALL_T_THRESHOLD + ASYMPTOTIC_THRESHOLD)) {
+    return asymptoticExpansionOverVega(x / s, t)
+  }
+  return t < SMALL_T_THRESHOLD ? smallTExpansionOverVega(x / s, t, g) : NaN
+}
+
+/**
  * Second result of {@link otmCallAndVega}: the normalised vega ∂b/∂s at the same (x, s), in slot 0. A
  * typed array stores the double unboxed, so the solver gets both values from one Gaussian factor
  * without allocating.
@@ -150,29 +190,7 @@ export function otmCallAndVega(x: number, s: number, bMax: number): number {
   if (x < s * ASYMPTOTIC_THRESHOLD && t * s + x < s * (SMALL_T_THRESHOLD + ASYMPTOTIC_THRESHOLD)) {
     return asymptoticExpansionOverVega(x / s, t) * (INV_SQRT_2PI * g)
   }
-  if (t < SMALL_T_THRESHOLD) {
-    // Region 2: b/v = 2·Σₖ Y^{(2k+1)}(h)·t^{2k+1}/(2k+1)!, k ≤ 6. From Y′ = 1 + hY every odd derivative
-    // is a·Aₖ(h²) − Bₖ(h²) with a = Y′(h) and integer polynomials Aₖ, Bₖ. Written out here rather than
-    // in a helper too large for V8 to inline, whose double arguments and result would be boxed per call.
-    // All terms are positive, so multiplying by 1/(2k+1)! instead of dividing costs at most ε·term.
-    const h = x / s
-    const a = yPrime(h, t, g)
-    const w = t * t
-    const z = h * h
-    const c1 = (a * (z + 3) - 1) * (1 / 6)
-    const c2 = (a * ((z + 10) * z + 15) - (z + 7)) * (1 / 120)
-    const c3 = (a * (((z + 21) * z + 105) * z + 105) - ((z + 18) * z + 57)) * (1 / 5040)
-    const c4 = (a * ((((z + 36) * z + 378) * z + 1260) * z + 945) - (((z + 33) * z + 285) * z + 561)) * (1 / 362880)
-    const c5 =
-      (a * (((((z + 55) * z + 990) * z + 6930) * z + 17325) * z + 10395) -
-        ((((z + 52) * z + 840) * z + 4680) * z + 6555)) *
-      (1 / 39916800)
-    const c6 =
-      (a * ((((((z + 78) * z + 2145) * z + 25740) * z + 135135) * z + 270270) * z + 135135) -
-        (((((z + 75) * z + 1926) * z + 20370) * z + 82845) * z + 89055)) *
-      (1 / 6227020800)
-    return 2 * t * (a + w * (c1 + w * (c2 + w * (c3 + w * (c4 + w * (c5 + w * c6)))))) * (INV_SQRT_2PI * g)
-  }
+  if (t < SMALL_T_THRESHOLD) return smallTExpansionOverVega(x / s, t, g) * (INV_SQRT_2PI * g)
   const h = x / s
   const q1 = -SQRT1_2 * (h + t)
   if (q1 >= CODY_THRESHOLD) return 0.5 * g * (erfcx(q1) - erfcx(SQRT1_2 * (t - h)))
