@@ -19,58 +19,95 @@
  *
  * @module
  */
-import { cdf, erf, erfcx, inverseCdf, pdf } from "../Normal.js"
-import { logMoneyness, normalisedVega, otmCallAndVega, vegaOut } from "./normalisedBlack.js"
+import { cdf, erfcx, inverseCdf, pdf } from "../Normal.js"
+import {
+  erfcxNonNegative,
+  erfSmall,
+  logMoneyness,
+  normalisedVega,
+  otmCallAndVegaIO,
+  otmIO as io,
+} from "./normalisedBlack.js"
 import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./sentinels.js"
 
-const EPSILON = 2.220446049250313e-16
-const DBL_MIN = 2.2250738585072014e-308
-const DBL_MAX = Number.MAX_VALUE
-const SQRT_DBL_MAX = 1.3407807929942596e154
-const SQRT1_2 = 0.7071067811865476
-const TWO_PI = 6.283185307179586
-const SQRT_2_OVER_PI = 0.7978845608028654
-const INV_SQRT_2PI = 0.3989422804014327
-const SQRT_2PI = 2.5066282746310002
-const SQRT_PI_OVER_2 = 1.2533141373155003
-const SQRT_3 = 1.7320508075688772
-const SQRT_1_3 = 0.5773502691896257
-const TWO_PI_OVER_SQRT_27 = 1.2091995761561452
-const LN_SQRT_3_OVER_CBRT_2PI = Math.log(0.9386434874273835) // ln(√3/∛(2π))
-/** AS241's lower-tail range, p ≤ 0.075. */
-const AS241_TAIL = 0.075
-const LN_AS241_TAIL = Math.log(AS241_TAIL)
-const PI_OVER_6 = 0.5235987755982988
-/** r ≥ this value makes the rational cubic degenerate to linear interpolation. */
-const RC_MAX_CONTROL = 2 / (EPSILON * EPSILON)
-const RC_MIN_CONTROL = -(1 - Math.sqrt(EPSILON))
-const ITERATIONS = 2
 /**
- * Householder(3) converges quartically: after an unclamped step ds the error is about C·(ds/s)⁴·s, with
- * C ≤ 13 measured over |x| ≤ 60, s ∈ [1e-3, 20] in all three branches. Below this step size a second
- * step cannot move s by more than ~1e-17·s and is skipped.
+ * Constants as a const enum, which the compiler replaces by literals: V8 does not fold module-level
+ * `const` doubles into optimised code but reloads and type-checks them at each use, and phis fed by such
+ * loads were kept as boxed heap numbers.
  */
-const QUARTIC_CONVERGED = 3e-5
-const CODY_THRESHOLD = 0.46875
-const CDF_CENTRAL = 0.6629126073623883 // 0.46875·√2
+const enum C {
+  EPSILON = 2.220446049250313e-16,
+  DBL_MIN = 2.2250738585072014e-308,
+  DBL_MAX = 1.7976931348623157e308,
+  SQRT_DBL_MAX = 1.3407807929942596e154,
+  SQRT1_2 = 0.7071067811865476,
+  TWO_PI = 6.283185307179586,
+  SQRT_2_OVER_PI = 0.7978845608028654,
+  INV_SQRT_2PI = 0.3989422804014327,
+  SQRT_2PI = 2.5066282746310002,
+  SQRT_PI_OVER_2 = 1.2533141373155003,
+  SQRT_3 = 1.7320508075688772,
+  SQRT_1_3 = 0.5773502691896257,
+  TWO_PI_OVER_SQRT_27 = 1.2091995761561452,
+  /** ln(√3/∛(2π)) = ln 0.9386434874273835 */
+  LN_SQRT_3_OVER_CBRT_2PI = -0.06331954446906043,
+  /** AS241's lower-tail range, p ≤ 0.075, and its logarithm. */
+  AS241_TAIL = 0.075,
+  LN_AS241_TAIL = -2.5902671654458267,
+  PI_OVER_6 = 0.5235987755982988,
+  /** r ≥ 2/ε² makes the rational cubic degenerate to linear interpolation. */
+  RC_MAX_CONTROL = 4.056481920730334e31,
+  /** −(1 − √ε) */
+  RC_MIN_CONTROL = -0.9999999850988388,
+  ITERATIONS = 2,
+  /**
+   * Householder(3) converges quartically: after an unclamped step ds the error is about C·(ds/s)⁴·s, with
+   * C ≤ 13 measured over |x| ≤ 60, s ∈ [1e-3, 20] in all three branches. Below this step size a second
+   * step cannot move s by more than ~1e-17·s and is skipped.
+   */
+  QUARTIC_CONVERGED = 3e-5,
+  CODY_THRESHOLD = 0.46875,
+  /** 0.46875·√2 */
+  CDF_CENTRAL = 0.6629126073623883,
+  /** 2^27 + 1 */
+  SPLITTER = 134217729,
+}
 
 /**
  * Delbourgo–Gregory rational cubic through (xl, yl), (xr, yr) with end slopes dl, dr and control
- * parameter r (r = 3 is the cubic Hermite spline, r → ∞ linear).
+ * parameter r (r = 3 is the cubic Hermite spline, r → ∞ linear); r matches the second derivative d2 at the
+ * right (or left) end and is floored for shape preservation. Takes [x, xl, xr, yl, yr, dl, dr, d2] in `rc`
+ * and leaves the value in rc[0]: as arguments these eight doubles would be boxed on every call.
  */
-function rationalCubic(x: number, xl: number, xr: number, yl: number, yr: number, dl: number, dr: number, r: number): number {
+const rc = new Float64Array(8)
+
+function interpolate(curvatureAtRight: boolean, preferShape: boolean): void {
+  const xl = rc[1]!
+  const xr = rc[2]!
+  const yl = rc[3]!
+  const yr = rc[4]!
+  const dl = rc[5]!
+  const dr = rc[6]!
   const h = xr - xl
-  if (Math.abs(h) <= 0) return 0.5 * (yl + yr)
-  const t = (x - xl) / h
-  if (!(r >= RC_MAX_CONTROL)) {
+  const slope = (yr - yl) / h
+  const num = 0.5 * h * rc[7]! + (dr - dl)
+  const den = curvatureAtRight ? dr - slope : slope - dl
+  let r = Math.abs(num) < C.DBL_MIN ? 0 : Math.abs(den) < C.DBL_MIN ? (num > 0 ? C.RC_MAX_CONTROL : C.RC_MIN_CONTROL) : num / den
+  r = Math.max(r, minimumControl(dl, dr, slope, preferShape))
+  if (Math.abs(h) <= 0) {
+    rc[0] = 0.5 * (yl + yr)
+    return
+  }
+  const t = (rc[0]! - xl) / h
+  if (!(r >= C.RC_MAX_CONTROL)) {
     const omt = 1 - t
     const t2 = t * t
     const omt2 = omt * omt
-    return (
+    rc[0] =
       (yr * t2 * t + (r * yr - h * dr) * t2 * omt + (r * yl + h * dl) * t * omt2 + yl * omt2 * omt) / (1 + (r - 3) * t * omt)
-    )
+    return
   }
-  return yr * t + yl * (1 - t)
+  rc[0] = yr * t + yl * (1 - t)
 }
 
 /** Smallest control parameter that keeps the interpolant monotone and convex/concave where the data are. */
@@ -78,58 +115,22 @@ function minimumControl(dl: number, dr: number, slope: number, preferShape: bool
   const monotonic = dl * slope >= 0 && dr * slope >= 0
   const convex = dl <= slope && slope <= dr
   const concave = dl >= slope && slope >= dr
-  if (!monotonic && !convex && !concave) return RC_MIN_CONTROL
+  if (!monotonic && !convex && !concave) return C.RC_MIN_CONTROL
   const drMinusDl = dr - dl
   const drMinusS = dr - slope
   const sMinusDl = slope - dl
-  let r1 = -DBL_MAX
-  let r2 = -DBL_MAX
+  let r1 = -C.DBL_MAX
+  let r2 = -C.DBL_MAX
   if (monotonic) {
-    if (Math.abs(slope) >= DBL_MIN) r1 = (dr + dl) / slope
-    else if (preferShape) r1 = RC_MAX_CONTROL
+    if (Math.abs(slope) >= C.DBL_MIN) r1 = (dr + dl) / slope
+    else if (preferShape) r1 = C.RC_MAX_CONTROL
   }
   if (convex || concave) {
-    if (Math.abs(sMinusDl) >= DBL_MIN && Math.abs(drMinusS) >= DBL_MIN) {
+    if (Math.abs(sMinusDl) >= C.DBL_MIN && Math.abs(drMinusS) >= C.DBL_MIN) {
       r2 = Math.max(Math.abs(drMinusDl / drMinusS), Math.abs(drMinusDl / sMinusDl))
-    } else if (preferShape) r2 = RC_MAX_CONTROL
-  } else if (monotonic && preferShape) r2 = RC_MAX_CONTROL
-  return Math.max(RC_MIN_CONTROL, r1, r2)
-}
-
-/** Control parameter matching a given second derivative at the left end, floored for shape preservation. */
-function controlForLeftCurvature(
-  xl: number,
-  xr: number,
-  yl: number,
-  yr: number,
-  dl: number,
-  dr: number,
-  d2l: number,
-  preferShape: boolean,
-): number {
-  const h = xr - xl
-  const num = 0.5 * h * d2l + (dr - dl)
-  const den = (yr - yl) / h - dl
-  const r = Math.abs(num) < DBL_MIN ? 0 : Math.abs(den) < DBL_MIN ? (num > 0 ? RC_MAX_CONTROL : RC_MIN_CONTROL) : num / den
-  return Math.max(r, minimumControl(dl, dr, (yr - yl) / h, preferShape))
-}
-
-/** Control parameter matching a given second derivative at the right end, floored for shape preservation. */
-function controlForRightCurvature(
-  xl: number,
-  xr: number,
-  yl: number,
-  yr: number,
-  dl: number,
-  dr: number,
-  d2r: number,
-  preferShape: boolean,
-): number {
-  const h = xr - xl
-  const num = 0.5 * h * d2r + (dr - dl)
-  const den = dr - (yr - yl) / h
-  const r = Math.abs(num) < DBL_MIN ? 0 : Math.abs(den) < DBL_MIN ? (num > 0 ? RC_MAX_CONTROL : RC_MIN_CONTROL) : num / den
-  return Math.max(r, minimumControl(dl, dr, (yr - yl) / h, preferShape))
+    } else if (preferShape) r2 = C.RC_MAX_CONTROL
+  } else if (monotonic && preferShape) r2 = C.RC_MAX_CONTROL
+  return Math.max(C.RC_MIN_CONTROL, r1, r2)
 }
 
 /**
@@ -138,7 +139,7 @@ function controlForRightCurvature(
  * buys nothing next to the guess's own error of up to 1e-2 that the Householder steps remove.
  */
 function guessInverseCdf(lnP: number): number {
-  if (!(lnP <= LN_AS241_TAIL)) return inverseCdf(Math.exp(lnP))
+  if (!(lnP <= C.LN_AS241_TAIL)) return inverseCdf(Math.exp(lnP))
   let u = Math.sqrt(-lnP)
   if (u <= 5) {
     u -= 1.6
@@ -166,7 +167,11 @@ function guessInverseCdf(lnP: number): number {
       1
     return -num / den
   }
-  u -= 5
+  return farTailQuantile(u - 5)
+}
+
+/** AS241's far tail, u = √(−ln p) > 5 (p < 1.4e-11); apart so that `guessInverseCdf` stays inlinable. */
+function farTailQuantile(u: number): number {
   const num =
     ((((((2.01033439929228813265e-7 * u + 2.71155556874348757815e-5) * u + 0.0012426609473880784386) * u +
       0.026532189526576123093) *
@@ -204,65 +209,89 @@ function logRatio(a: number, b: number): number {
   return Math.log(a / b)
 }
 
-/** Householder(3) correction factor: step = ν·(1 + ν·h₂/2)/(1 + ν·(h₂ + ν·h₃/6)). */
-function householderFactor(nu: number, hh2: number, hh3: number): number {
-  return (1 + 0.5 * hh2 * nu) / (1 + nu * (hh2 + (hh3 * nu) / 6))
-}
+/**
+ * Scratch of {@link normalisedImpliedVolatility}: β, x, b_max in slots 0–2 on entry, s in slot 0 on return.
+ * Doubles passed to or returned from a call that V8 does not inline are boxed into heap numbers.
+ */
+const solveIO = new Float64Array(3)
 
 /**
- * Normalised implied volatility s for an out-of-the-money call (x ≤ 0) with 0 < β < e^{x/2}.
+ * Normalised implied volatility s for an out-of-the-money call (x ≤ 0) with 0 < β < e^{x/2}, from and to
+ * `solveIO`. Guess and refinement share one body so that the iterates never leave registers; b and b′ come
+ * from `otmCallAndVegaIO` through `otmIO`.
  */
-function normalisedImpliedVolatility(beta: number, x: number, bMax: number): number {
+function normalisedImpliedVolatility(): void {
+  const beta = solveIO[0]!
+  const x = solveIO[1]!
+  const bMax = solveIO[2]!
+  io[0] = x
+  io[2] = bMax
   const sC = Math.sqrt(-2 * x)
   let bC = 0
-  let vC = INV_SQRT_2PI
+  let vC = C.INV_SQRT_2PI
   if (sC > 0) {
     // At s_c, h = −t: b_c = ½·b_max − ½·erfc(q)/b_max with q = √−x, and e^{−(h²+t²)/2} = e^{x/2} = b_max.
     // erfc(q) = erfcx(q)·b_max²; below Cody's threshold 1 − erfcx(q) would cancel, so there
     // b_c = (erf(q) + e^x − 1)/(2·b_max), whose terms differ by a factor ≥ 2.4.
     const q = Math.sqrt(-x)
-    bC = q > CODY_THRESHOLD ? 0.5 * bMax * (1 - erfcx(q)) : (0.5 * (erf(q) + Math.expm1(x))) / bMax
-    vC = INV_SQRT_2PI * bMax
+    bC = q > C.CODY_THRESHOLD ? 0.5 * bMax * (1 - erfcxNonNegative(q)) : (0.5 * (erfSmall(q) + Math.expm1(x))) / bMax
+    vC = C.INV_SQRT_2PI * bMax
   }
   let s: number
-  let sLeft = DBL_MIN
-  let sRight = DBL_MAX
+  let sLeft = C.DBL_MIN
+  let sRight = C.DBL_MAX
+  let lower = false
   if (beta < bC) {
     const sL = sC - bC / vC
-    const bL = otmCallAndVega(x, sL, bMax)
-    const vL = vegaOut[0]!
+    io[1] = sL
+    otmCallAndVegaIO()
+    const bL = io[3]!
+    const vL = io[4]!
     if (beta < bL) {
       // Lowest branch: interpolate f_l(β) on [0, b_l] with f(0) = 0, f′(0) = 1 and f, f′, f″ at b_l.
       const ax = -x
-      const z = (SQRT_1_3 * ax) / sL
+      const z = (C.SQRT_1_3 * ax) / sL
       const y = z * z
       const s2 = sL * sL
       // One exponential, E = e^{−z²/2}: with z² = h²/3 at s_l, e^{s_l²/8} = E³/g_l, where g_l = √(2π)·v_l
       // is the Gaussian factor of b_l, and the powers of e^{z²} in f′ and f″ cancel against Φ(−z)/E.
-      const e = SQRT_2PI * pdf(z)
+      let e: number
+      if (Math.abs(z) < 37) {
+        // √(2π)·φ(z) as `pdf` evaluates it, from the exact z² (Dekker).
+        const c = C.SPLITTER * z
+        const hi = c - (c - z)
+        const lo = z - hi
+        e = C.SQRT_2PI * (C.INV_SQRT_2PI * (Math.exp(-0.5 * y) * (1 - 0.5 * (hi * hi - y + 2 * hi * lo + lo * lo))))
+      } else e = C.SQRT_2PI * pdf(z)
       let phiLow: number
       let ratio: number // Φ(−z)/φ(z)
-      if (z > CDF_CENTRAL) {
-        const c = erfcx(SQRT1_2 * z)
+      if (z > C.CDF_CENTRAL) {
+        const c = erfcxNonNegative(C.SQRT1_2 * z)
         phiLow = 0.5 * c * e
-        ratio = SQRT_PI_OVER_2 * c
+        ratio = C.SQRT_PI_OVER_2 * c
       } else {
-        phiLow = cdf(-z)
-        ratio = (SQRT_2PI * phiLow) / e
+        phiLow = z >= -C.CDF_CENTRAL ? 0.5 + 0.5 * erfSmall(C.SQRT1_2 * -z) : cdf(-z) // Φ(−z) as `cdf` forms it
+        ratio = (C.SQRT_2PI * phiLow) / e
       }
-      const gL = SQRT_2PI * vL
+      const gL = C.SQRT_2PI * vL
       const e3 = e * e * e
       const d = gL > 1e-280 && e3 > 1e-280 ? e3 / gL : Math.exp(0.125 * s2) // e^{s_l²/8}
-      const pe = INV_SQRT_2PI * ratio // Φ(−z)·e^{z²/2}
-      const fpp =
-        ((PI_OVER_6 * y) / (s2 * sL)) *
+      const pe = C.INV_SQRT_2PI * ratio // Φ(−z)·e^{z²/2}
+      rc[7] =
+        ((C.PI_OVER_6 * y) / (s2 * sL)) *
         pe *
-        (8 * SQRT_3 * sL * ax + (3 * s2 * (s2 - 8) - 8 * x * x) * ratio) *
+        (8 * C.SQRT_3 * sL * ax + (3 * s2 * (s2 - 8) - 8 * x * x) * ratio) *
         (gL > 1e-280 ? d / gL : Math.exp(1.5 * y + 0.25 * s2))
-      const fp = TWO_PI * y * (pe * pe) * d
-      const fL = TWO_PI_OVER_SQRT_27 * ax * (phiLow * phiLow * phiLow)
-      const r = controlForRightCurvature(0, bL, 0, fL, 1, fp, fpp, true)
-      let f = rationalCubic(beta, 0, bL, 0, fL, 1, fp, r)
+      const fL = C.TWO_PI_OVER_SQRT_27 * ax * (phiLow * phiLow * phiLow)
+      rc[0] = beta
+      rc[1] = 0
+      rc[2] = bL
+      rc[3] = 0
+      rc[4] = fL
+      rc[5] = 1
+      rc[6] = C.TWO_PI * y * (pe * pe) * d
+      interpolate(true, true)
+      let f = rc[0]!
       if (!(f > 0)) {
         // Round-off at extreme |x|: quadratic through f(0) = 0, f′(0) = 1 and f(b_l).
         const u = beta / bL
@@ -270,107 +299,130 @@ function normalisedImpliedVolatility(beta: number, x: number, bMax: number): num
       }
       // Φ⁻¹(c·∛(f/|x|)) from its logarithm: ln ∛u = ln u/3 replaces the cube root.
       const fr = f / ax
-      const lnP = LN_SQRT_3_OVER_CBRT_2PI + (fr > DBL_MIN ? Math.log(fr) : Math.log(f) - Math.log(ax)) / 3
-      s = Math.abs(x / (SQRT_3 * guessInverseCdf(lnP)))
+      const lnP = C.LN_SQRT_3_OVER_CBRT_2PI + (fr > C.DBL_MIN ? Math.log(fr) : Math.log(f) - Math.log(ax)) / 3
+      s = Math.abs(x / (C.SQRT_3 * guessInverseCdf(lnP)))
       sRight = sL
-      return refineLower(beta, x, bMax, s, sLeft, sRight)
+      lower = true
+    } else {
+      rc[0] = beta
+      rc[1] = bL
+      rc[2] = bC
+      rc[3] = sL
+      rc[4] = sC
+      rc[5] = 1 / vL
+      rc[6] = 1 / vC
+      rc[7] = 0
+      interpolate(true, false)
+      s = rc[0]!
+      sLeft = sL
+      sRight = sC
     }
-    const r = controlForRightCurvature(bL, bC, sL, sC, 1 / vL, 1 / vC, 0, false)
-    s = rationalCubic(beta, bL, bC, sL, sC, 1 / vL, 1 / vC, r)
-    sLeft = sL
-    sRight = sC
   } else {
-    const sU = vC > DBL_MIN ? sC + (bMax - bC) / vC : sC
-    const bU = otmCallAndVega(x, sU, bMax)
-    const vU = vegaOut[0]!
+    const sU = vC > C.DBL_MIN ? sC + (bMax - bC) / vC : sC
+    io[1] = sU
+    otmCallAndVegaIO()
+    const bU = io[3]!
+    const vU = io[4]!
     if (beta <= bU) {
-      const r = controlForLeftCurvature(bC, bU, sC, sU, 1 / vC, 1 / vU, 0, false)
-      s = rationalCubic(beta, bC, bU, sC, sU, 1 / vC, 1 / vU, r)
+      rc[0] = beta
+      rc[1] = bC
+      rc[2] = bU
+      rc[3] = sC
+      rc[4] = sU
+      rc[5] = 1 / vC
+      rc[6] = 1 / vU
+      rc[7] = 0
+      interpolate(false, false)
+      s = rc[0]!
       sLeft = sC
       sRight = sU
     } else {
-      // Highest branch: interpolate f_u(β) = Φ(−s/2) on [b_u, b_max] with f(b_max) = 0, f′(b_max) = −½.
-      const fU = cdf(-0.5 * sU)
-      let fp = -0.5
-      let fpp = 0
-      if (x !== 0) {
-        const w = (x / sU) * (x / sU)
-        fp = -0.5 * Math.exp(0.5 * w)
-        fpp = SQRT_PI_OVER_2 * Math.exp(w + 0.125 * sU * sU) * (w / sU)
-      }
-      let f = -1
-      if (fpp > -SQRT_DBL_MAX && fpp < SQRT_DBL_MAX) {
-        const r = controlForLeftCurvature(bU, bMax, fU, 0, fp, -0.5, fpp, true)
-        f = rationalCubic(beta, bU, bMax, fU, 0, fp, -0.5, r)
-      }
-      if (f <= 0) {
-        // Quadratic through f(b_u), f(b_max) = 0 and f′(b_max) = −½.
-        const h = bMax - bU
-        const u = (beta - bU) / h
-        f = (fU * (1 - u) + 0.5 * h * u) * (1 - u)
-      }
-      s = -2 * (f < AS241_TAIL ? guessInverseCdf(Math.log(f)) : inverseCdf(f))
+      s = upperGuess(beta, bMax, x, sU, bU)
       sLeft = sU
-      if (beta > 0.5 * bMax) return refineUpper(beta, x, bMax, s, sLeft, sRight)
+      if (beta > 0.5 * bMax) {
+        solveIO[0] = refineUpper(beta, x, bMax, s, sLeft, sRight)
+        return
+      }
     }
   }
-  return refineCentral(beta, x, bMax, s, sLeft, sRight)
-}
-
-/** Objective g = b − β; b″/b′ = x²/s³ − s/4, b‴/b′ = (b″/b′)² − 3x²/s⁴ − ¼. */
-function refineCentral(beta: number, x: number, bMax: number, s0: number, sLeft: number, sRight: number): number {
-  let s = s0
-  let ds = DBL_MAX
-  for (let i = 0; i < ITERATIONS && Math.abs(ds) > EPSILON * s; i++) {
-    const b = otmCallAndVega(x, s, bMax)
-    const bp = vegaOut[0]!
-    const nu = (beta - b) / bp
+  // Householder(3) on g = 1/ln b − 1/ln β in the lowest branch, g = b − β otherwise (see below).
+  const lnBeta = lower ? Math.log(beta) : 0
+  let ds = C.DBL_MAX
+  for (let i = 0; i < C.ITERATIONS && Math.abs(ds) > C.EPSILON * s; i++) {
+    io[1] = s
+    otmCallAndVegaIO()
+    const b = io[3]!
+    const bp = io[4]!
     const h = x / s
-    const hh2 = (h * h) / s - 0.25 * s
-    const hh3 = hh2 * hh2 - 3 * (h / s) * (h / s) - 0.25
-    ds = nu * householderFactor(nu, hh2, hh3)
-    const next = Math.max(sLeft, Math.min(sRight, s + ds))
-    ds = next === s + ds && Math.abs(ds) <= QUARTIC_CONVERGED * s ? 0 : next - s
-    s = next
-  }
-  return s
-}
-
-/**
- * Objective g = 1/ln b − 1/ln β. With λ = 1/ln b:  ν = −g/g′ = ln(β/b)·(ln b/ln β)·b/b′,
- * h₂ = b″/b′ − (b′/b)(1 + 2λ),  h₃ = b‴/b′ + (b′/b)²(2 + 6λ(1+λ)) − 3(b″/b)(1 + 2λ).
- * ln(β/b) is taken as one logarithm of a ratio near 1, which keeps ε relative accuracy in b even when
- * ln b ≈ −690; ln b = ln β − ln(β/b) then costs no second logarithm.
- */
-function refineLower(beta: number, x: number, bMax: number, s0: number, sLeft: number, sRight: number): number {
-  const lnBeta = Math.log(beta)
-  let s = s0
-  let ds = DBL_MAX
-  for (let i = 0; i < ITERATIONS && Math.abs(ds) > EPSILON * s; i++) {
-    const b = otmCallAndVega(x, s, bMax)
-    const bp = vegaOut[0]!
-    if (!(b > 0 && bp > 0)) {
+    const bHh2 = (h * h) / s - 0.25 * s // b″/b′
+    const bHh3 = bHh2 * bHh2 - 3 * (h / s) * (h / s) - 0.25 // b‴/b′
+    if (!lower) {
+      const nu = (beta - b) / bp
+      ds = nu * ((1 + 0.5 * bHh2 * nu) / (1 + nu * (bHh2 + (bHh3 * nu) / 6)))
+    } else if (!(b > 0 && bp > 0)) {
       // Underflow far outside the guess's accuracy: bisect towards the bracket instead.
       ds = 0.5 * (sLeft + Math.min(sRight, 2 * s)) - s
     } else {
-      const lnBetaOverB = logRatio(beta, b)
+      // With λ = 1/ln b: ν = −g/g′ = ln(β/b)·(ln b/ln β)·b/b′, h₂ = b″/b′ − (b′/b)(1 + 2λ),
+      // h₃ = b‴/b′ + (b′/b)²(2 + 6λ(1+λ)) − 3(b″/b)(1 + 2λ). ln(β/b) is one logarithm of a ratio near 1,
+      // which keeps ε relative accuracy in b even when ln b ≈ −690; ln b = ln β − ln(β/b).
+      const r = (beta - b) / b
+      // Within 1/256, β − b is exact (Sterbenz) and seven log1p terms are good to 2e-18 relative.
+      const lnBetaOverB =
+        Math.abs(r) < 0.00390625
+          ? r * (1 - r * (0.5 - r * (1 / 3 - r * (0.25 - r * (0.2 - r * (1 / 6 - r * (1 / 7)))))))
+          : Math.log(beta / b)
       const lnB = lnBeta - lnBetaOverB
       const bpob = bp / b
-      const h = x / s
-      const bHh2 = (h * h) / s - 0.25 * s
-      const bHh3 = bHh2 * bHh2 - 3 * (h / s) * (h / s) - 0.25
       const lambda = 1 / lnB
       const otl = 1 + 2 * lambda
       const nu = (lnBetaOverB * lnB) / lnBeta / bpob
       const hh2 = bHh2 - bpob * otl
       const hh3 = bHh3 + bpob * bpob * (2 + 6 * lambda * (1 + lambda)) - bHh2 * bpob * 3 * otl
-      ds = nu * householderFactor(nu, hh2, hh3)
+      ds = nu * ((1 + 0.5 * hh2 * nu) / (1 + nu * (hh2 + (hh3 * nu) / 6)))
     }
     const next = Math.max(sLeft, Math.min(sRight, s + ds))
-    ds = next === s + ds && Math.abs(ds) <= QUARTIC_CONVERGED * s ? 0 : next - s
+    ds = next === s + ds && Math.abs(ds) <= C.QUARTIC_CONVERGED * s ? 0 : next - s
     s = next
   }
-  return s
+  solveIO[0] = s
+}
+
+/** Highest branch guess: interpolate f_u(β) = Φ(−s/2) on [b_u, b_max] with f(b_max) = 0, f′(b_max) = −½. */
+function upperGuess(beta: number, bMax: number, x: number, sU: number, bU: number): number {
+  const fU = cdf(-0.5 * sU)
+  let fp = -0.5
+  let fpp = 0
+  if (x !== 0) {
+    const w = (x / sU) * (x / sU)
+    fp = -0.5 * Math.exp(0.5 * w)
+    fpp = C.SQRT_PI_OVER_2 * Math.exp(w + 0.125 * sU * sU) * (w / sU)
+  }
+  let f = -1
+  if (fpp > -C.SQRT_DBL_MAX && fpp < C.SQRT_DBL_MAX) {
+    rc[0] = beta
+    rc[1] = bU
+    rc[2] = bMax
+    rc[3] = fU
+    rc[4] = 0
+    rc[5] = fp
+    rc[6] = -0.5
+    rc[7] = fpp
+    interpolate(false, true)
+    f = rc[0]!
+  }
+  if (f <= 0) {
+    // Quadratic through f(b_u), f(b_max) = 0 and f′(b_max) = −½.
+    const h = bMax - bU
+    const u = (beta - bU) / h
+    f = (fU * (1 - u) + 0.5 * h * u) * (1 - u)
+  }
+  return -2 * (f < C.AS241_TAIL ? guessInverseCdf(Math.log(f)) : inverseCdf(f))
+}
+
+/** Householder(3) correction factor: step = ν·(1 + ν·h₂/2)/(1 + ν·(h₂ + ν·h₃/6)). */
+function householderFactor(nu: number, hh2: number, hh3: number): number {
+  return (1 + 0.5 * hh2 * nu) / (1 + nu * (hh2 + (hh3 * nu) / 6))
 }
 
 /**
@@ -381,13 +433,13 @@ function refineLower(beta: number, x: number, bMax: number, s0: number, sLeft: n
 function refineUpper(beta: number, x: number, bMax: number, s0: number, sLeft: number, sRight: number): number {
   const betaBar = bMax - beta
   let s = s0
-  let ds = DBL_MAX
-  for (let i = 0; i < ITERATIONS && Math.abs(ds) > EPSILON * s; i++) {
+  let ds = C.DBL_MAX
+  for (let i = 0; i < C.ITERATIONS && Math.abs(ds) > C.EPSILON * s; i++) {
     const h = x / s
     const t = 0.5 * s
-    const gp = SQRT_2_OVER_PI / (erfcx(SQRT1_2 * (t + h)) + erfcx(SQRT1_2 * (t - h)))
+    const gp = C.SQRT_2_OVER_PI / (erfcx(C.SQRT1_2 * (t + h)) + erfcx(C.SQRT1_2 * (t - h)))
     const bBar = normalisedVega(x, s) / gp
-    if (!(bBar > DBL_MIN)) {
+    if (!(bBar > C.DBL_MIN)) {
       ds = 0.5 * (sLeft + s) - s
     } else {
       const g = logRatio(betaBar, bBar)
@@ -399,7 +451,7 @@ function refineUpper(beta: number, x: number, bMax: number, s0: number, sLeft: n
       ds = nu * householderFactor(nu, hh2, hh3)
     }
     const next = Math.max(sLeft, Math.min(sRight, s + ds))
-    ds = next === s + ds && Math.abs(ds) <= QUARTIC_CONVERGED * s ? 0 : next - s
+    ds = next === s + ds && Math.abs(ds) <= C.QUARTIC_CONVERGED * s ? 0 : next - s
     s = next
   }
   return s
@@ -427,5 +479,9 @@ export function impliedBlackVolatility(price: number, F: number, K: number, T: n
   if (!(beta > 0)) return beta === 0 ? 0 : NaN
   const bMax = Math.exp(0.5 * x)
   if (beta >= bMax) return ABOVE_MAXIMUM
-  return normalisedImpliedVolatility(beta, x, bMax) / Math.sqrt(T)
+  solveIO[0] = beta
+  solveIO[1] = x
+  solveIO[2] = bMax
+  normalisedImpliedVolatility()
+  return solveIO[0]! / Math.sqrt(T)
 }

@@ -23,17 +23,34 @@
  */
 import { erf, erfcx } from "../Normal.js"
 
-const SPLITTER = 134217729 // 2^27 + 1, Veltkamp split into 26-bit halves
-const SQRT1_2 = 0.7071067811865476
-const HALF_SQRT1_2 = 0.35355339059327373 // 1/(2√2)
-const INV_SQRT_2PI = 0.3989422804014327
-const SQRT_PI = 1.772453850905516
-const SQRT_PI_OVER_2 = 1.2533141373155003
-const CODY_THRESHOLD = 0.46875
-/** η: the asymptotic expansion is used for arguments of Y below −10 (where it can reach ε relative). */
-const ASYMPTOTIC_THRESHOLD = -10
-/** τ = 2·ε^{1/16}: truncating the small-t series after t¹³ leaves an error below ε. */
-const SMALL_T_THRESHOLD = 2 * Math.pow(2, -52 / 16)
+/**
+ * Constants as a const enum, which the compiler replaces by literals: V8 does not fold module-level
+ * `const` doubles into optimised code but reloads and type-checks them at each use, and phis fed by such
+ * loads were kept as boxed heap numbers.
+ */
+const enum K {
+  /** 2^27 + 1, Veltkamp split into 26-bit halves */
+  SPLITTER = 134217729,
+  SQRT1_2 = 0.7071067811865476,
+  /** 1/(2√2) */
+  HALF_SQRT1_2 = 0.35355339059327373,
+  INV_SQRT_2PI = 0.3989422804014327,
+  SQRT_PI = 1.772453850905516,
+  SQRT_PI_OVER_2 = 1.2533141373155003,
+  CODY_THRESHOLD = 0.46875,
+  /** η: the asymptotic expansion is used for arguments of Y below −10 (where it can reach ε relative). */
+  ASYMPTOTIC_THRESHOLD = -10,
+  /** τ = 2·ε^{1/16}: truncating the small-t series after t¹³ leaves an error below ε. */
+  SMALL_T_THRESHOLD = 0.21022410381342865,
+}
+
+/**
+ * Scratch of {@link otmCallAndVegaIO}: x, s, b_max in slots 0–2; b and ∂b/∂s come back in slots 3 and 4
+ * (slots 5–7 are internal). Doubles crossing a call that V8 does not inline are boxed into fresh heap
+ * numbers; through a typed array they stay unboxed.
+ */
+export const otmIO = new Float64Array(8)
+const io = otmIO
 
 /**
  * exp(−(h² + t²)/2) with h = x/s and t = s/2 taken at their exact values: the quotient's rounding error
@@ -48,10 +65,10 @@ function gaussianFactor(x: number, s: number): number {
   const sum = hh + tt
   if (!(sum < 1491)) return sum >= 1491 ? 0 : NaN // exp(−745.5) rounds to 0
   // Split h and s (t's halves are s's halves scaled by ½, exactly).
-  let c = SPLITTER * h
+  let c = K.SPLITTER * h
   const hHi = c - (c - h)
   const hLo = h - hHi
-  c = SPLITTER * s
+  c = K.SPLITTER * s
   const sHi = c - (c - s)
   const sLo = s - sHi
   // δ = x/s − h, from the exact remainder x − h·s.
@@ -105,15 +122,15 @@ function asymptoticExpansionOverVega(h: number, t: number): number {
  * takes e^{h²/2} = e^{−t²/2}/g from the Gaussian factor at hand instead of another exponential.
  */
 function yPrime(h: number, t: number, g: number): number {
-  const u = -SQRT1_2 * h
-  if (u <= CODY_THRESHOLD) {
+  const u = -K.SQRT1_2 * h
+  if (u <= K.CODY_THRESHOLD) {
     // w = t²/2 < τ²/2 ≈ 0.022: the Taylor series of e^{−w} to w⁷ is exact to 1e-18.
     const w = 0.5 * t * t
     const ew =
       1 - w * (1 - w * (0.5 - w * (1 / 6 - w * (1 / 24 - w * (1 / 120 - w * (1 / 720 - w * (1 / 5040)))))))
-    return 1 + h * SQRT_PI_OVER_2 * (ew / g) * (1 - erf(u))
+    return 1 + h * K.SQRT_PI_OVER_2 * (ew / g) * (1 - erfSmall(u)) // erf(u) for 0 < u ≤ 0.46875
   }
-  if (u <= 4) return 1 + h * SQRT_PI_OVER_2 * erfcx(u)
+  if (u <= 4) return 1 + h * K.SQRT_PI_OVER_2 * erfcxNonNegative(u)
   const z = 1 / (u * u)
   const num =
     ((((0.0163153871373020978 * z + 0.305326634961232344) * z + 0.360344899949804439) * z + 0.125781726111229246) * z +
@@ -123,16 +140,20 @@ function yPrime(h: number, t: number, g: number): number {
   const den =
     ((((z + 2.56852019228982242) * z + 1.87295284992346047) * z + 0.527905102951428412) * z + 0.0605183413124413191) * z +
     0.00233520497626869185
-  return (SQRT_PI * z * num) / den
+  return (K.SQRT_PI * z * num) / den
 }
 
 /**
  * Region 2: b/v = 2·Σₖ Y^{(2k+1)}(h)·t^{2k+1}/(2k+1)!, k ≤ 6, given g = e^{−(h²+t²)/2}. From Y′ = 1 + hY every
  * odd derivative is a·Aₖ(h²) − Bₖ(h²) with a = Y′(h) and integer polynomials Aₖ, Bₖ. All terms are positive,
  * so multiplying by 1/(2k+1)! instead of dividing costs at most ε·term.
+ * Reads h, t, g from `io` slots 5–7 and writes b/v to slot 5: too large for V8 to inline, it would box
+ * three arguments and its result on every call.
  */
-function smallTExpansionOverVega(h: number, t: number, g: number): number {
-  const a = yPrime(h, t, g)
+function smallTExpansionIO(): void {
+  const h = io[5]!
+  const t = io[6]!
+  const a = yPrime(h, t, io[7]!)
   const w = t * t
   const z = h * h
   const c1 = (a * (z + 3) - 1) * (1 / 6)
@@ -147,7 +168,7 @@ function smallTExpansionOverVega(h: number, t: number, g: number): number {
     (a * ((((((z + 78) * z + 2145) * z + 25740) * z + 135135) * z + 270270) * z + 135135) -
       (((((z + 75) * z + 1926) * z + 20370) * z + 82845) * z + 89055)) *
     (1 / 6227020800)
-  return 2 * t * (a + w * (c1 + w * (c2 + w * (c3 + w * (c4 + w * (c5 + w * c6))))))
+  io[5] = 2 * t * (a + w * (c1 + w * (c2 + w * (c3 + w * (c4 + w * (c5 + w * c6))))))
 }
 
 /**
@@ -160,10 +181,56 @@ function smallTExpansionOverVega(h: number, t: number, g: number): number {
  */
 export function expansionOverVega(x: number, s: number, g: number): number {
   const t = 0.5 * s
-  if (x < s * ASYMPTOTIC_THRESHOLD && t * s + x < s * (SMALL_T_THRESHOLD + ASYMPTOTIC_THRESHOLD)) {
+  if (x < s * K.ASYMPTOTIC_THRESHOLD && t * s + x < s * (K.SMALL_T_THRESHOLD + K.ASYMPTOTIC_THRESHOLD)) {
     return asymptoticExpansionOverVega(x / s, t)
   }
-  return t < SMALL_T_THRESHOLD ? smallTExpansionOverVega(x / s, t, g) : NaN
+  if (!(t < K.SMALL_T_THRESHOLD)) return NaN
+  io[5] = x / s
+  io[6] = t
+  io[7] = g
+  smallTExpansionIO()
+  return io[5]!
+}
+
+/** Cody's first interval, |y| ≤ 0.46875: erf(y) = y·P(y²)/Q(y²) (as in Normal, local so that V8 inlines it). */
+export function erfSmall(y: number): number {
+  const z = y * y
+  const num =
+    (((0.185777706184603153 * z + 3.16112374387056560) * z + 113.864154151050156) * z + 377.485237685302021) * z +
+    3209.37758913846947
+  const den = (((z + 23.6012909523441209) * z + 244.024637934444173) * z + 1282.61652607737228) * z + 2844.23683343917062
+  return (y * num) / den
+}
+
+/**
+ * erfcx(y) for y ≥ 0, equal to `erfcx` of Normal. Cody's middle interval 0.46875 < y ≤ 4, the one the solver
+ * needs, is evaluated here; the rest is left to `erfcx`, which keeps the body small enough for V8 to
+ * inline at several call sites.
+ */
+export function erfcxNonNegative(y: number): number {
+  if (!(y > K.CODY_THRESHOLD && y <= 4)) return erfcx(y)
+  const num =
+    (((((((2.15311535474403846e-8 * y + 0.564188496988670089) * y + 8.88314979438837594) * y + 66.1191906371416295) *
+      y +
+      298.635138197400131) *
+      y +
+      881.95222124176909) *
+      y +
+      1712.04761263407058) *
+      y +
+      2051.07837782607147) *
+      y +
+    1230.33935479799725
+  const den =
+    (((((((y + 15.7449261107098347) * y + 117.693950891312499) * y + 537.181101862009858) * y + 1621.38957456669019) * y +
+      3290.79923573345963) *
+      y +
+      4362.61909014324716) *
+      y +
+      3439.36767414372164) *
+      y +
+    1230.33935480374942
+  return num / den
 }
 
 /**
@@ -174,6 +241,77 @@ export function expansionOverVega(x: number, s: number, g: number): number {
 export const vegaOut = new Float64Array(1)
 
 /**
+ * {@link otmCallAndVega} on `otmIO`: b(x, s, +1) to slot 3 and ∂b/∂s to slot 4 for x = slot 0 ≤ 0,
+ * s = slot 1 > 0, b_max = slot 2 (0 if unknown). Not reentrant.
+ */
+export function otmCallAndVegaIO(): void {
+  const x = io[0]!
+  const s = io[1]!
+  const t = 0.5 * s
+  // g = gaussianFactor(x, s), written out: as a call it would use up most of V8's inlining budget and
+  // leave the erfcx evaluations below as boxing calls.
+  const h = x / s
+  const hh = h * h
+  const tt = t * t
+  const sum = hh + tt
+  let g: number
+  if (!(sum < 1491)) g = sum >= 1491 ? 0 : NaN
+  else {
+    let c = K.SPLITTER * h
+    const hHi = c - (c - h)
+    const hLo = h - hHi
+    c = K.SPLITTER * s
+    const sHi = c - (c - s)
+    const sLo = s - sHi
+    const prod = h * s
+    const prodErr = hHi * sHi - prod + hHi * sLo + hLo * sHi + hLo * sLo
+    const delta = (x - prod - prodErr) / s
+    const hhErr = hHi * hHi - hh + 2 * hHi * hLo + hLo * hLo
+    const tHi = 0.5 * sHi
+    const tLo = 0.5 * sLo
+    const ttErr = tHi * tHi - tt + 2 * tHi * tLo + tLo * tLo
+    const w = sum - hh
+    const sumErr = hh - (sum - w) + (tt - w)
+    g = Math.exp(-0.5 * sum) * (1 - 0.5 * (sumErr + hhErr + ttErr + 2 * h * delta))
+  }
+  const v = K.INV_SQRT_2PI * g
+  io[4] = v
+  if (x === 0) {
+    io[3] = erf(K.HALF_SQRT1_2 * s) // Φ(s/2) − Φ(−s/2)
+    return
+  }
+  // h < η and t < τ + |h| − |η|, tested without dividing by s.
+  if (x < s * K.ASYMPTOTIC_THRESHOLD && t * s + x < s * (K.SMALL_T_THRESHOLD + K.ASYMPTOTIC_THRESHOLD)) {
+    io[3] = asymptoticExpansionOverVega(h, t) * v
+    return
+  }
+  if (t < K.SMALL_T_THRESHOLD) {
+    io[5] = h
+    io[6] = t
+    io[7] = g
+    smallTExpansionIO()
+    io[3] = io[5]! * v
+    return
+  }
+  const q1 = -K.SQRT1_2 * (h + t)
+  const q2 = K.SQRT1_2 * (t - h) // > 0, as h < 0
+  // One Cody evaluation per argument, shared by both forms below (fewer call sites keep them inlined).
+  const a1 = Math.abs(q1)
+  const c1 = a1 < K.CODY_THRESHOLD ? erfSmall(q1) : erfcxNonNegative(a1)
+  const c2 = q2 < K.CODY_THRESHOLD ? erfSmall(q2) : erfcxNonNegative(q2)
+  if (q1 >= K.CODY_THRESHOLD) {
+    io[3] = 0.5 * g * (c1 - c2)
+    return
+  }
+  // b = ½·[e^{x/2}·erfc(q1) − e^{−x/2}·erfc(q2)] with e^{−x/2} = 1/b_max.
+  const bMax = io[2]!
+  const bm = bMax > 0 ? bMax : Math.exp(0.5 * x)
+  const first = q1 > -K.CODY_THRESHOLD ? bm * (1 - c1) : 2 * bm - g * c1
+  const second = q2 < K.CODY_THRESHOLD ? (1 - c2) / bm : g * c2
+  io[3] = 0.5 * (first - second)
+}
+
+/**
  * Out-of-the-money call value b(x, s, +1) for x ≤ 0 and s > 0; also stores ∂b/∂s in `vegaOut[0]`.
  * Not reentrant across the read of `vegaOut` (read it before the next call).
  *
@@ -182,24 +320,12 @@ export const vegaOut = new Float64Array(1)
  * and b_max = e^{x/2}. Callers that know b_max (the implied-volatility solver) pass it; 0 means unknown.
  */
 export function otmCallAndVega(x: number, s: number, bMax: number): number {
-  const t = 0.5 * s
-  const g = gaussianFactor(x, s)
-  vegaOut[0] = INV_SQRT_2PI * g
-  if (x === 0) return erf(HALF_SQRT1_2 * s) // Φ(s/2) − Φ(−s/2)
-  // h < η and t < τ + |h| − |η|, tested without dividing by s.
-  if (x < s * ASYMPTOTIC_THRESHOLD && t * s + x < s * (SMALL_T_THRESHOLD + ASYMPTOTIC_THRESHOLD)) {
-    return asymptoticExpansionOverVega(x / s, t) * (INV_SQRT_2PI * g)
-  }
-  if (t < SMALL_T_THRESHOLD) return smallTExpansionOverVega(x / s, t, g) * (INV_SQRT_2PI * g)
-  const h = x / s
-  const q1 = -SQRT1_2 * (h + t)
-  if (q1 >= CODY_THRESHOLD) return 0.5 * g * (erfcx(q1) - erfcx(SQRT1_2 * (t - h)))
-  // b = ½·[e^{x/2}·erfc(q1) − e^{−x/2}·erfc(q2)] with q2 = (t−h)/√2 > 0 (h < 0), e^{−x/2} = 1/b_max.
-  const bm = bMax > 0 ? bMax : Math.exp(0.5 * x)
-  const q2 = SQRT1_2 * (t - h)
-  const first = q1 > -CODY_THRESHOLD ? bm * (1 - erf(q1)) : 2 * bm - g * erfcx(-q1)
-  const second = q2 < CODY_THRESHOLD ? (1 - erf(q2)) / bm : g * erfcx(q2)
-  return 0.5 * (first - second)
+  io[0] = x
+  io[1] = s
+  io[2] = bMax
+  otmCallAndVegaIO()
+  vegaOut[0] = io[4]!
+  return io[3]!
 }
 
 /** Out-of-the-money call value b(x, s, +1) for x ≤ 0, s ≥ 0. */
@@ -229,8 +355,8 @@ export function normalisedBlack(x: number, s: number, theta: number): number {
  * @returns ∂b/∂s ≥ 0 (units of √(F·K) per unit of s)
  */
 export function normalisedVega(x: number, s: number): number {
-  if (!(s > 0)) return s === 0 ? (x === 0 ? INV_SQRT_2PI : 0) : NaN
-  return INV_SQRT_2PI * gaussianFactor(x, s)
+  if (!(s > 0)) return s === 0 ? (x === 0 ? K.INV_SQRT_2PI : 0) : NaN
+  return K.INV_SQRT_2PI * gaussianFactor(x, s)
 }
 
 /**
