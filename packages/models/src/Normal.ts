@@ -17,10 +17,12 @@
  * @module
  */
 
+import { as241Tail } from "./internal/as241.js"
+import { erfcxLarge, erfcxMid, erfSmall } from "./internal/cody.js"
+
 // Veltkamp splitting constant 2^27 + 1: splits a double into two 26-bit halves whose products are exact.
 const SPLITTER = 134217729
 const SQRT1_2 = 0.7071067811865476
-const INV_SQRT_PI = 0.5641895835477563
 const INV_SQRT_2PI = 0.3989422804014327
 // Cody's switch between the erf and erfc approximations, and the same point in Φ's argument (0.46875·√2).
 const CODY_THRESHOLD = 0.46875
@@ -62,56 +64,8 @@ function expNegQuarterSquare(x: number): number {
   return Math.exp(-0.25 * p) * (1 - 0.25 * e)
 }
 
-/** Cody's first interval, |x| ≤ 0.46875: erf(x) = x·P(x²)/Q(x²). */
-function erfSmall(x: number): number {
-  const z = x * x
-  const num =
-    (((0.185777706184603153 * z + 3.16112374387056560) * z + 113.864154151050156) * z + 377.485237685302021) * z +
-    3209.37758913846947
-  const den = (((z + 23.6012909523441209) * z + 244.024637934444173) * z + 1282.61652607737228) * z + 2844.23683343917062
-  return (x * num) / den
-}
 
-/** Cody's second interval, 0.46875 < y ≤ 4: erfcx(y) = P(y)/Q(y). */
-function erfcxMid(y: number): number {
-  const num =
-    (((((((2.15311535474403846e-8 * y + 0.564188496988670089) * y + 8.88314979438837594) * y + 66.1191906371416295) *
-      y +
-      298.635138197400131) *
-      y +
-      881.95222124176909) *
-      y +
-      1712.04761263407058) *
-      y +
-      2051.07837782607147) *
-      y +
-    1230.33935479799725
-  const den =
-    (((((((y + 15.7449261107098347) * y + 117.693950891312499) * y + 537.181101862009858) * y + 1621.38957456669019) * y +
-      3290.79923573345963) *
-      y +
-      4362.61909014324716) *
-      y +
-      3439.36767414372164) *
-      y +
-    1230.33935480374942
-  return num / den
-}
 
-/** Cody's third interval, y > 4: erfcx(y) = (1/√π − z·P(z)/Q(z))/y with z = 1/y². */
-function erfcxLarge(y: number): number {
-  if (y >= 6.71e7) return INV_SQRT_PI / y // 1 − 1/(2y²) == 1 in double precision
-  const z = 1 / (y * y)
-  const num =
-    ((((0.0163153871373020978 * z + 0.305326634961232344) * z + 0.360344899949804439) * z + 0.125781726111229246) * z +
-      0.0160837851487422766) *
-      z +
-    6.58749161529837803e-4
-  const den =
-    ((((z + 2.56852019228982242) * z + 1.87295284992346047) * z + 0.527905102951428412) * z + 0.0605183413124413191) * z +
-    0.00233520497626869185
-  return (INV_SQRT_PI - (z * num) / den) / y
-}
 
 /** erfcx(y) for y ≥ 0 (the scaled complementary error function, no Gaussian factor involved). */
 function erfcxNonNegative(y: number): number {
@@ -208,57 +162,7 @@ export const pdf = (x: number): number => {
 
 /** AS241 (PPND16) tail branch for a lower-tail probability r ≤ 0.075; returns the (negative) quantile. */
 function ppnd16Tail(r: number): number {
-  let u = Math.sqrt(-Math.log(r))
-  if (u <= 5) {
-    u -= 1.6
-    const num =
-      ((((((7.7454501427834140764e-4 * u + 0.0227238449892691845833) * u + 0.24178072517745061177) * u +
-        1.27045825245236838258) *
-        u +
-        3.64784832476320460504) *
-        u +
-        5.7694972214606914055) *
-        u +
-        4.6303378461565452959) *
-        u +
-      1.42343711074968357734
-    const den =
-      ((((((1.05075007164441684324e-9 * u + 5.475938084995344946e-4) * u + 0.0151986665636164571966) * u +
-        0.14810397642748007459) *
-        u +
-        0.68976733498510000455) *
-        u +
-        1.6763848301838038494) *
-        u +
-        2.05319162663775882187) *
-        u +
-      1
-    return -num / den
-  }
-  u -= 5
-  const num =
-    ((((((2.01033439929228813265e-7 * u + 2.71155556874348757815e-5) * u + 0.0012426609473880784386) * u +
-      0.026532189526576123093) *
-      u +
-      0.29656057182850489123) *
-      u +
-      1.7848265399172913358) *
-      u +
-      5.4637849111641143699) *
-      u +
-    6.6579046435011037772
-  const den =
-    ((((((2.04426310338993978564e-15 * u + 1.4215117583164458887e-7) * u + 1.8463183175100546818e-5) * u +
-      7.868691311456132591e-4) *
-      u +
-      0.0148753612908506148525) *
-      u +
-      0.13692988092273580531) *
-      u +
-      0.59983220655588793769) *
-      u +
-    1
-  return -num / den
+  return as241Tail(Math.sqrt(-Math.log(r)))
 }
 
 /**

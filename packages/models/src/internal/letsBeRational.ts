@@ -20,9 +20,10 @@
  * @module
  */
 import { cdf, erfcx, inverseCdf, pdf } from "../Normal.js"
+import { as241Tail } from "./as241.js"
+import { erfSmall } from "./cody.js"
 import {
   erfcxNonNegative,
-  erfSmall,
   logMoneyness,
   normalisedVega,
   otmCallAndVegaIO,
@@ -140,61 +141,7 @@ function minimumControl(dl: number, dr: number, slope: number, preferShape: bool
  */
 function guessInverseCdf(lnP: number): number {
   if (!(lnP <= C.LN_AS241_TAIL)) return inverseCdf(Math.exp(lnP))
-  let u = Math.sqrt(-lnP)
-  if (u <= 5) {
-    u -= 1.6
-    const num =
-      ((((((7.7454501427834140764e-4 * u + 0.0227238449892691845833) * u + 0.24178072517745061177) * u +
-        1.27045825245236838258) *
-        u +
-        3.64784832476320460504) *
-        u +
-        5.7694972214606914055) *
-        u +
-        4.6303378461565452959) *
-        u +
-      1.42343711074968357734
-    const den =
-      ((((((1.05075007164441684324e-9 * u + 5.475938084995344946e-4) * u + 0.0151986665636164571966) * u +
-        0.14810397642748007459) *
-        u +
-        0.68976733498510000455) *
-        u +
-        1.6763848301838038494) *
-        u +
-        2.05319162663775882187) *
-        u +
-      1
-    return -num / den
-  }
-  return farTailQuantile(u - 5)
-}
-
-/** AS241's far tail, u = √(−ln p) > 5 (p < 1.4e-11); apart so that `guessInverseCdf` stays inlinable. */
-function farTailQuantile(u: number): number {
-  const num =
-    ((((((2.01033439929228813265e-7 * u + 2.71155556874348757815e-5) * u + 0.0012426609473880784386) * u +
-      0.026532189526576123093) *
-      u +
-      0.29656057182850489123) *
-      u +
-      1.7848265399172913358) *
-      u +
-      5.4637849111641143699) *
-      u +
-    6.6579046435011037772
-  const den =
-    ((((((2.04426310338993978564e-15 * u + 1.4215117583164458887e-7) * u + 1.8463183175100546818e-5) * u +
-      7.868691311456132591e-4) *
-      u +
-      0.0148753612908506148525) *
-      u +
-      0.13692988092273580531) *
-      u +
-      0.59983220655588793769) *
-      u +
-    1
-  return -num / den
+  return as241Tail(Math.sqrt(-lnP))
 }
 
 /**

@@ -22,6 +22,7 @@
  * @module
  */
 import { erf, erfcx } from "../Normal.js"
+import { erfcxLargeRational, erfcxMid, erfSmall } from "./cody.js"
 
 /**
  * Constants as a const enum, which the compiler replaces by literals: V8 does not fold module-level
@@ -130,17 +131,8 @@ function yPrime(h: number, t: number, g: number): number {
       1 - w * (1 - w * (0.5 - w * (1 / 6 - w * (1 / 24 - w * (1 / 120 - w * (1 / 720 - w * (1 / 5040)))))))
     return 1 + h * K.SQRT_PI_OVER_2 * (ew / g) * (1 - erfSmall(u)) // erf(u) for 0 < u ≤ 0.46875
   }
-  if (u <= 4) return 1 + h * K.SQRT_PI_OVER_2 * erfcxNonNegative(u)
-  const z = 1 / (u * u)
-  const num =
-    ((((0.0163153871373020978 * z + 0.305326634961232344) * z + 0.360344899949804439) * z + 0.125781726111229246) * z +
-      0.0160837851487422766) *
-      z +
-    6.58749161529837803e-4
-  const den =
-    ((((z + 2.56852019228982242) * z + 1.87295284992346047) * z + 0.527905102951428412) * z + 0.0605183413124413191) * z +
-    0.00233520497626869185
-  return (K.SQRT_PI * z * num) / den
+  if (u <= 4) return 1 + h * K.SQRT_PI_OVER_2 * erfcxMid(u)
+  return K.SQRT_PI * erfcxLargeRational(1 / (u * u))
 }
 
 /**
@@ -192,45 +184,13 @@ export function expansionOverVega(x: number, s: number, g: number): number {
   return io[5]!
 }
 
-/** Cody's first interval, |y| ≤ 0.46875: erf(y) = y·P(y²)/Q(y²) (as in Normal, local so that V8 inlines it). */
-export function erfSmall(y: number): number {
-  const z = y * y
-  const num =
-    (((0.185777706184603153 * z + 3.16112374387056560) * z + 113.864154151050156) * z + 377.485237685302021) * z +
-    3209.37758913846947
-  const den = (((z + 23.6012909523441209) * z + 244.024637934444173) * z + 1282.61652607737228) * z + 2844.23683343917062
-  return (y * num) / den
-}
-
 /**
  * erfcx(y) for y ≥ 0, equal to `erfcx` of Normal. Cody's middle interval 0.46875 < y ≤ 4, the one the solver
- * needs, is evaluated here; the rest is left to `erfcx`, which keeps the body small enough for V8 to
+ * needs, is evaluated in line; the rest is left to `erfcx`, which keeps the body small enough for V8 to
  * inline at several call sites.
  */
 export function erfcxNonNegative(y: number): number {
-  if (!(y > K.CODY_THRESHOLD && y <= 4)) return erfcx(y)
-  const num =
-    (((((((2.15311535474403846e-8 * y + 0.564188496988670089) * y + 8.88314979438837594) * y + 66.1191906371416295) *
-      y +
-      298.635138197400131) *
-      y +
-      881.95222124176909) *
-      y +
-      1712.04761263407058) *
-      y +
-      2051.07837782607147) *
-      y +
-    1230.33935479799725
-  const den =
-    (((((((y + 15.7449261107098347) * y + 117.693950891312499) * y + 537.181101862009858) * y + 1621.38957456669019) * y +
-      3290.79923573345963) *
-      y +
-      4362.61909014324716) *
-      y +
-      3439.36767414372164) *
-      y +
-    1230.33935480374942
-  return num / den
+  return y > K.CODY_THRESHOLD && y <= 4 ? erfcxMid(y) : erfcx(y)
 }
 
 /**
