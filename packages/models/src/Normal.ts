@@ -20,20 +20,24 @@
 import { as241Tail } from "./internal/as241.js"
 import { erfcxLarge, erfcxMid, erfSmall } from "./internal/cody.js"
 
-// Veltkamp splitting constant 2^27 + 1: splits a double into two 26-bit halves whose products are exact.
-const SPLITTER = 134217729
-const SQRT1_2 = 0.7071067811865476
-const INV_SQRT_2PI = 0.3989422804014327
-// Cody's switch between the erf and erfc approximations, and the same point in Φ's argument (0.46875·√2).
-const CODY_THRESHOLD = 0.46875
-const CDF_CENTRAL = 0.6629126073623883
+// Constants as a const enum, written in as literals: V8 reloads and checks module-level `const` doubles at each
+// use in optimised code instead of folding them.
+const enum C {
+  /** Veltkamp splitting constant 2^27 + 1: splits a double into two 26-bit halves whose products are exact. */
+  SPLITTER = 134217729,
+  SQRT1_2 = 0.7071067811865476,
+  INV_SQRT_2PI = 0.3989422804014327,
+  /** Cody's switch between the erf and erfc approximations, and the same point in Φ's argument (0.46875·√2). */
+  CODY_THRESHOLD = 0.46875,
+  CDF_CENTRAL = 0.6629126073623883
+}
 
 /**
  * exp(−x²) with x² represented exactly as p + e (Dekker's product), so the only errors are those of
  * `Math.exp` at an exact argument and one multiplication. Valid for |x| < 1e150.
  */
 function expNegSquare(x: number): number {
-  const c = SPLITTER * x
+  const c = C.SPLITTER * x
   const hi = c - (c - x)
   const lo = x - hi
   const p = x * x
@@ -43,7 +47,7 @@ function expNegSquare(x: number): number {
 
 /** exp(−x²/2) to within about one ulp, same technique as {@link expNegSquare}. */
 function expNegHalfSquare(x: number): number {
-  const c = SPLITTER * x
+  const c = C.SPLITTER * x
   const hi = c - (c - x)
   const lo = x - hi
   const p = x * x
@@ -56,7 +60,7 @@ function expNegHalfSquare(x: number): number {
  * would be subnormal, so the final product rounds only once into the subnormal range.
  */
 function expNegQuarterSquare(x: number): number {
-  const c = SPLITTER * x
+  const c = C.SPLITTER * x
   const hi = c - (c - x)
   const lo = x - hi
   const p = x * x
@@ -69,7 +73,7 @@ function expNegQuarterSquare(x: number): number {
 
 /** erfcx(y) for y ≥ 0 (the scaled complementary error function, no Gaussian factor involved). */
 function erfcxNonNegative(y: number): number {
-  if (y <= CODY_THRESHOLD) return Math.exp(y * y) * (1 - erfSmall(y)) // y² ≤ 0.22: its rounding is harmless
+  if (y <= C.CODY_THRESHOLD) return Math.exp(y * y) * (1 - erfSmall(y)) // y² ≤ 0.22: its rounding is harmless
   if (y <= 4) return erfcxMid(y)
   return erfcxLarge(y)
 }
@@ -90,7 +94,7 @@ function erfcUpper(y: number): number {
  */
 export const erf = (x: number): number => {
   const y = Math.abs(x)
-  if (y <= CODY_THRESHOLD) return erfSmall(x)
+  if (y <= C.CODY_THRESHOLD) return erfSmall(x)
   const r = 1 - erfcUpper(y)
   return x < 0 ? -r : r
 }
@@ -103,7 +107,7 @@ export const erf = (x: number): number => {
  */
 export const erfc = (x: number): number => {
   const y = Math.abs(x)
-  if (y <= CODY_THRESHOLD) return 1 - erfSmall(x)
+  if (y <= C.CODY_THRESHOLD) return 1 - erfSmall(x)
   const r = erfcUpper(y)
   return x < 0 ? 2 - r : r
 }
@@ -118,7 +122,7 @@ export const erfcx = (x: number): number => {
   if (x >= 0) return erfcxNonNegative(x)
   if (x < -26.628) return Infinity
   // erfcx(x) = 2·exp(x²) − erfcx(−x); the difference is benign since erfcx(−x) ≤ 1 ≤ exp(x²).
-  const c = SPLITTER * x
+  const c = C.SPLITTER * x
   const hi = c - (c - x)
   const lo = x - hi
   const p = x * x
@@ -133,17 +137,17 @@ export const erfcx = (x: number): number => {
  * @returns Φ(x) ∈ [0, 1]
  */
 export const cdf = (x: number): number => {
-  if (x < -CDF_CENTRAL) {
+  if (x < -C.CDF_CENTRAL) {
     if (x < -39) return 0
-    const r = 0.5 * erfcxNonNegative(-SQRT1_2 * x)
+    const r = 0.5 * erfcxNonNegative(-C.SQRT1_2 * x)
     if (x > -37) return r * expNegHalfSquare(x)
     const g = expNegQuarterSquare(x)
     return r * g * g
   }
-  if (x <= CDF_CENTRAL) return 0.5 + 0.5 * erfSmall(SQRT1_2 * x)
+  if (x <= C.CDF_CENTRAL) return 0.5 + 0.5 * erfSmall(C.SQRT1_2 * x)
   if (x > 8.3) return 1 // Φ(−8.3) < ε/4
   // 1 − Φ(−x) ≥ 0.74, so the subtraction loses nothing.
-  return 1 - 0.5 * erfcxNonNegative(SQRT1_2 * x) * expNegHalfSquare(x)
+  return 1 - 0.5 * erfcxNonNegative(C.SQRT1_2 * x) * expNegHalfSquare(x)
 }
 
 /**
@@ -154,10 +158,10 @@ export const cdf = (x: number): number => {
  */
 export const pdf = (x: number): number => {
   const y = Math.abs(x)
-  if (y < 37) return INV_SQRT_2PI * expNegHalfSquare(x)
+  if (y < 37) return C.INV_SQRT_2PI * expNegHalfSquare(x)
   if (y > 39) return 0
   const g = expNegQuarterSquare(x)
-  return INV_SQRT_2PI * g * g
+  return C.INV_SQRT_2PI * g * g
 }
 
 /** AS241 (PPND16) tail branch for a lower-tail probability r ≤ 0.075; returns the (negative) quantile. */
@@ -208,7 +212,7 @@ export const inverseCdf = (p: number): number => {
     const x = (q * num) / den
     // Newton step on Φ(x) − ½ = ½·erf(x/√2) = q: q is exact here (Sterbenz) and the residual keeps
     // relative precision, so small quantiles near p = ½ stay accurate to the last bit.
-    const d = (0.5 * erfSmallOrUpper(SQRT1_2 * x) - q) / pdf(x)
+    const d = (0.5 * erfSmallOrUpper(C.SQRT1_2 * x) - q) / pdf(x)
     return x - d
   }
   const lower = q < 0
@@ -217,8 +221,8 @@ export const inverseCdf = (p: number): number => {
   if (r >= 2.2250738585072014e-308) {
     // Halley step on Φ(x) − r with Φ and φ sharing one exponential; Φ(x) ≈ r so the difference is exact.
     const g = expNegHalfSquare(x)
-    const phi = INV_SQRT_2PI * g
-    const d = (0.5 * erfcxNonNegative(-SQRT1_2 * x) * g - r) / phi
+    const phi = C.INV_SQRT_2PI * g
+    const d = (0.5 * erfcxNonNegative(-C.SQRT1_2 * x) * g - r) / phi
     x -= d / (1 + 0.5 * x * d)
   }
   return lower ? x : -x
@@ -227,7 +231,7 @@ export const inverseCdf = (p: number): number => {
 /** erf for any |v| below the central AS241 range (|v| ≤ 1.03). */
 function erfSmallOrUpper(v: number): number {
   const y = Math.abs(v)
-  if (y <= CODY_THRESHOLD) return erfSmall(v)
+  if (y <= C.CODY_THRESHOLD) return erfSmall(v)
   const r = 1 - erfcxMid(y) * expNegSquare(y)
   return v < 0 ? -r : r
 }

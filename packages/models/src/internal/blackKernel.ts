@@ -17,16 +17,22 @@ import type { GreeksColumns } from "@hedgekit/sdk"
 import { cdf, erf, erfcx, pdf } from "../Normal.js"
 import { expansionOverVega } from "./normalisedBlack.js"
 
-const SQRT1_2 = 0.7071067811865476
-const SQRT_PI_OVER_2 = 1.2533141373155003
-const INV_SQRT_2PI = 0.3989422804014327
-const SQRT_2PI = 2.5066282746310002
-/** Veltkamp splitter 2^27 + 1: d² as an exact hi² + error, so exp(−d²/2) is taken at the exact square. */
-const SPLITTER = 134217729
-/** Cody's erf/erfcx switch 0.46875, in Φ's argument (×√2). */
-const CENTRAL = 0.6629126073623883
-/** Beyond this |d|, φ(d) nears the subnormal range: take the careful path. */
-const WING = 37
+/**
+ * Constants as a const enum, written in as literals: V8 reloads and checks module-level `const` doubles at
+ * each use in optimised code instead of folding them.
+ */
+const enum Const {
+  SQRT1_2 = 0.7071067811865476,
+  SQRT_PI_OVER_2 = 1.2533141373155003,
+  INV_SQRT_2PI = 0.3989422804014327,
+  SQRT_2PI = 2.5066282746310002,
+  /** Veltkamp splitter 2^27 + 1: d² as an exact hi² + error, so exp(−d²/2) is taken at the exact square. */
+  SPLITTER = 134217729,
+  /** Cody's erf/erfcx switch 0.46875, in Φ's argument (×√2). */
+  CENTRAL = 0.6629126073623883,
+  /** Beyond this |d|, φ(d) nears the subnormal range: take the careful path. */
+  WING = 37
+}
 
 /**
  * Φ(z) from a known φ(z) with one rational function and no exponential: Φ(z) = √(π/2)·erfcx(−z/√2)·φ(z)
@@ -34,9 +40,9 @@ const WING = 37
  * centre, 1 − Φ(−z) above.
  */
 const cdfFromPdf = (z: number, density: number): number => {
-  if (z < -CENTRAL) return SQRT_PI_OVER_2 * erfcx(-SQRT1_2 * z) * density
-  if (z <= CENTRAL) return 0.5 + 0.5 * erf(SQRT1_2 * z)
-  return 1 - SQRT_PI_OVER_2 * erfcx(SQRT1_2 * z) * density
+  if (z < -Const.CENTRAL) return Const.SQRT_PI_OVER_2 * erfcx(-Const.SQRT1_2 * z) * density
+  if (z <= Const.CENTRAL) return 0.5 + 0.5 * erf(Const.SQRT1_2 * z)
+  return 1 - Const.SQRT_PI_OVER_2 * erfcx(Const.SQRT1_2 * z) * density
 }
 
 /**
@@ -101,12 +107,12 @@ export const blackGreeksLoop = (
     const d2 = d1 - s
     const o = x > 0 ? -1 : 1 // the out-of-the-money side: +1 call when F ≤ K, −1 put when F > K
     let p1: number, c1: number, c2: number
-    if (d1 > -WING && d1 < WING && d2 > -WING && d2 < WING) {
-      const split = SPLITTER * d1
+    if (d1 > -Const.WING && d1 < Const.WING && d2 > -Const.WING && d2 < Const.WING) {
+      const split = Const.SPLITTER * d1
       const hi = split - (split - d1)
       const lo = d1 - hi
       const square = d1 * d1
-      p1 = INV_SQRT_2PI * Math.exp(-0.5 * square) * (1 - 0.5 * (hi * hi - square + 2 * hi * lo + lo * lo))
+      p1 = Const.INV_SQRT_2PI * Math.exp(-0.5 * square) * (1 - 0.5 * (hi * hi - square + 2 * hi * lo + lo * lo))
       c1 = cdfFromPdf(o * d1, p1)
       c2 = cdfFromPdf(o * d2, p1 * ratio)
     } else {
@@ -122,7 +128,7 @@ export const blackGreeksLoop = (
     // σ√T), the price is √(FK)·v·(b/v) with √(FK)·v = F·φ(d1): no subtraction, no further exponential. Elsewhere
     // the difference is the normalised Black function's own form there (its erfcx difference cancels alike).
     if (!(otm > 0.0625 * (o > 0 ? first : second))) {
-      const overVega = expansionOverVega(o * x, s, SQRT_2PI * p1 * Math.sqrt(ratio))
+      const overVega = expansionOverVega(o * x, s, Const.SQRT_2PI * p1 * Math.sqrt(ratio))
       if (overVega > 0) otm = F * p1 * overVega
     }
     let undiscounted = otm
