@@ -131,12 +131,12 @@ export const blackGreeksLoop = (
       const overVega = expansionOverVega(o * x, s, Const.SQRT_2PI * p1 * Math.sqrt(ratio))
       if (overVega > 0) otm = F * p1 * overVega
     }
-    let undiscounted = otm
-    if (o !== q) {
-      undiscounted = q * (F - K) + otm
-      c1 = 1 - c1
-      c2 = 1 - c2
-    }
+    // In the money (o ≠ q): intrinsic + OTM value, and Φ(q·d) = 1 − Φ(o·d). Arithmetic selects, not branches:
+    // the side is as good as random across a chain.
+    const itm = 0.5 * (1 - o * q) // 1 in the money, 0 out of it
+    const undiscounted = otm + itm * q * (F - K)
+    c1 += itm * (1 - 2 * c1)
+    c2 += itm * (1 - 2 * c2)
     // Rounding the forward and the discount factor can put a price at its upper bound one ulp above it.
     const upper = q < 0 ? df * K : spotModel ? U * carry : df * F
     const price = Math.min(df * undiscounted, upper)
