@@ -14,7 +14,7 @@ import type { EuropeanBatch, GreeksColumns, Instrument } from "@hedgekit/sdk"
 import { bachelier, impliedNormalVolatility } from "./internal/bachelierKernel.js"
 import { greeksInto, greeksRows, priceRows } from "./internal/bachelierRows.js"
 import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./internal/sentinels.js"
-import { blamed, normalRow, optionSign, throwIfInvalid, volStatus } from "./internal/validate.js"
+import { blamed, checkColumns, normalRow, optionSign, outputColumns, throwIfInvalid, volStatus } from "./internal/validate.js"
 
 /**
  * @since 0.1.0
@@ -140,8 +140,10 @@ export const impliedVol = (
  * @since 0.1.0
  * @category batch
  */
-export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array): void =>
+export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array): void => {
+  checkColumns(input.length, { isCall: input.isCall, forward: input.forward, strike: input.strike, expiry: input.expiry, rate: input.rate, vol: input.vol, out, status })
   priceRows(input, input.vol, 0, out, status)
+}
 
 /**
  * Prices and Greeks of a chain into caller-owned columns.
@@ -149,8 +151,10 @@ export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array):
  * @since 0.1.0
  * @category batch
  */
-export const greeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array): void =>
+export const greeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array): void => {
+  checkColumns(input.length, { isCall: input.isCall, forward: input.forward, strike: input.strike, expiry: input.expiry, rate: input.rate, vol: input.vol, status, ...outputColumns(out) })
   greeksRows(input, input.vol, 0, out, status)
+}
 
 /**
  * Implied normal vols of a chain of discounted premiums.
@@ -159,10 +163,12 @@ export const greeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array
  * @category batch
  */
 export const impliedVolBatch = (input: ImpliedVolBatch, out: Float64Array, status: Uint8Array): void => {
+  checkColumns(input.length, { isCall: input.isCall, forward: input.forward, strike: input.strike, expiry: input.expiry, rate: input.rate, price: input.price, out, status })
   const { expiry, forward, isCall, length, price, rate, strike } = input
   for (let i = 0; i < length; i++) {
     const F = forward[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!, p = price[i]!
     let code = normalRow(F, K, T, r)
+    if (code === 0 && isCall[i]! > 1) code = BatchStatus.INVALID_TYPE
     if (code === 0 && !Number.isFinite(p)) code = BatchStatus.INVALID_PRICE
     let vol = NaN
     if (code === 0) {

@@ -18,7 +18,7 @@ import { greeksRows, priceRows } from "./internal/black76Rows.js"
 import { impliedBlackVolatility } from "./internal/letsBeRational.js"
 import { black } from "./internal/normalisedBlack.js"
 import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./internal/sentinels.js"
-import { blamed, lognormalRow, optionSign, throwIfInvalid, volStatus } from "./internal/validate.js"
+import { blamed, checkColumns, lognormalRow, optionSign, outputColumns, throwIfInvalid, volStatus } from "./internal/validate.js"
 
 /**
  * @since 0.1.0
@@ -162,8 +162,10 @@ export const impliedVol = (
  * @since 0.1.0
  * @category batch
  */
-export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array): void =>
+export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array): void => {
+  checkColumns(input.length, { isCall: input.isCall, forward: input.forward, strike: input.strike, expiry: input.expiry, rate: input.rate, vol: input.vol, out, status })
   priceRows(input, input.vol, 0, out, status)
+}
 
 /**
  * Prices and Greeks of a chain into caller-owned columns (allocation-free).
@@ -171,8 +173,10 @@ export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array):
  * @since 0.1.0
  * @category batch
  */
-export const greeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array): void =>
+export const greeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array): void => {
+  checkColumns(input.length, { isCall: input.isCall, forward: input.forward, strike: input.strike, expiry: input.expiry, rate: input.rate, vol: input.vol, status, ...outputColumns(out) })
   greeksRows(input, input.vol, 0, out, status)
+}
 
 /**
  * Implied vols of a chain of discounted premiums into `out`; out-of-range prices get `BELOW_INTRINSIC` /
@@ -182,10 +186,12 @@ export const greeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array
  * @category batch
  */
 export const impliedVolBatch = (input: ImpliedVolBatch, out: Float64Array, status: Uint8Array): void => {
+  checkColumns(input.length, { isCall: input.isCall, forward: input.forward, strike: input.strike, expiry: input.expiry, rate: input.rate, price: input.price, out, status })
   const { expiry, forward, isCall, length, price, rate, strike } = input
   for (let i = 0; i < length; i++) {
     const F = forward[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!, p = price[i]!
     let code = lognormalRow(F, K, T, r, BatchStatus.INVALID_FORWARD)
+    if (code === 0 && isCall[i]! > 1) code = BatchStatus.INVALID_TYPE
     if (code === 0 && !Number.isFinite(p)) code = BatchStatus.INVALID_PRICE
     let vol = NaN
     if (code === 0) {

@@ -13,10 +13,10 @@
 import { BatchStatus, PriceOutOfBounds } from "@hedgekit/sdk"
 import type { GreeksColumns, Instrument } from "@hedgekit/sdk"
 import { blackGreeksLoop, blackGreeksOne, one } from "./internal/blackKernel.js"
-import { impliedBlackVolatility } from "./internal/letsBeRational.js"
-import { black } from "./internal/normalisedBlack.js"
+import { impliedBlackVolatilityAt } from "./internal/letsBeRational.js"
 import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./internal/sentinels.js"
-import { blamed, lognormalRow, optionSign, throwIfInvalid, volStatus } from "./internal/validate.js"
+import { CARRY, DISCOUNT, FORWARD, FORWARD_MINUS_STRIKE, LOG_MONEYNESS, spotPrice, spotTerms, terms } from "./internal/spotTerms.js"
+import { blamed, checkColumns, lognormalRow, optionSign, outputColumns, throwIfInvalid, volStatus } from "./internal/validate.js"
 
 /**
  * @since 0.1.0
@@ -62,8 +62,19 @@ export interface GreeksBatchOutput extends GreeksColumns {
 const rowStatus = (S: number, K: number, T: number, r: number, d: number): number => {
   const code = lognormalRow(S, K, T, r, BatchStatus.INVALID_SPOT)
   if (code !== 0) return code
-  const dt = d * T
-  return dt > -700 && dt < 700 ? 0 : BatchStatus.INVALID_DIVIDEND
+  const dt = d * T, carry = (r - d) * T
+  return dt > -700 && dt < 700 && carry > -700 && carry < 700 ? 0 : BatchStatus.INVALID_DIVIDEND
+}
+
+/** Implied vol from {@link terms}: the bounds and the solver see the same undiscounted F, K and intrinsic. */
+const spotImpliedVol = (q: number, price: number, S: number, K: number, T: number): number => {
+  const F = terms[FORWARD]!, df = terms[DISCOUNT]!, intrinsic = q * terms[FORWARD_MINUS_STRIKE]!
+  const undiscounted = price / df
+  // Checked in both the discounted terms the caller sees (S·e^{−qT} is exactly S when q = 0) and the
+  // undiscounted ones the solver uses, so a price at a bound cannot round its way inside.
+  if (price <= df * Math.max(intrinsic, 0) || undiscounted <= Math.max(intrinsic, 0)) return BELOW_INTRINSIC
+  if (price >= (q > 0 ? S * terms[CARRY]! : K * df) || undiscounted >= (q > 0 ? F : K)) return ABOVE_MAXIMUM
+  return impliedBlackVolatilityAt(undiscounted, F, K, terms[LOG_MONEYNESS]!, intrinsic, T, q)
 }
 
 const check = (spot: number, strike: number, expiry: number, rate: number, dividend: number): void => {
@@ -89,10 +100,8 @@ export const price = (
   const q = optionSign(type)
   check(spot, strike, expiry, rate, dividend)
   throwIfInvalid(volStatus(vol), vol)
-  const df = Math.exp(-rate * expiry)
-  const price = df * black(spot * Math.exp((rate - dividend) * expiry), strike, vol, expiry, q)
-  // Rounding the forward and the discount factor can put a price at its upper bound one ulp above it.
-  return Math.min(price, q > 0 ? spot * Math.exp(-dividend * expiry) : strike * df)
+  spotTerms(spot, strike, expiry, rate, dividend)
+  return spotPrice(q, spot, strike, expiry, vol)
 }
 
 /**
@@ -144,15 +153,16 @@ export const impliedVol = (
   const q = optionSign(type)
   check(spot, strike, expiry, rate, dividend)
   if (!Number.isFinite(price)) throw BatchStatus.toError(BatchStatus.INVALID_PRICE, price)
-  const df = Math.exp(-rate * expiry)
-  const carry = Math.exp(-dividend * expiry)
-  // Bounds in discounted terms, checked before undiscounting so a price exactly at a bound cannot round inside.
-  const lower = Math.max(q * (spot * carry - strike * df), 0)
-  const upper = q > 0 ? spot * carry : strike * df
-  const vol = price <= lower || price >= upper
-    ? BELOW_INTRINSIC
-    : impliedBlackVolatility(price / df, spot * Math.exp((rate - dividend) * expiry), strike, expiry, q)
-  if (vol === BELOW_INTRINSIC || vol === ABOVE_MAXIMUM) throw new PriceOutOfBounds({ price, lower, upper })
+  spotTerms(spot, strike, expiry, rate, dividend)
+  const vol = spotImpliedVol(q, price, spot, strike, expiry)
+  if (vol === BELOW_INTRINSIC || vol === ABOVE_MAXIMUM) {
+    const df = terms[DISCOUNT]!
+    throw new PriceOutOfBounds({
+      price,
+      lower: df * Math.max(q * terms[FORWARD_MINUS_STRIKE]!, 0),
+      upper: q > 0 ? spot * terms[CARRY]! : strike * df
+    })
+  }
   return vol
 }
 
@@ -163,16 +173,17 @@ export const impliedVol = (
  * @category batch
  */
 export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array): void => {
+  checkColumns(input.length, { isCall: input.isCall, spot: input.spot, strike: input.strike, expiry: input.expiry, rate: input.rate, dividend: input.dividend, vol: input.vol, out, status })
   const { dividend, expiry, isCall, length, rate, spot, strike, vol } = input
   for (let i = 0; i < length; i++) {
     const S = spot[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!, d = dividend[i]!, sigma = vol[i]!
     let code = rowStatus(S, K, T, r, d)
+    if (code === 0 && isCall[i]! > 1) code = BatchStatus.INVALID_TYPE
     if (code === 0) code = volStatus(sigma)
     status[i] = code
     if (code === 0) {
-      const q = isCall[i] === 1 ? 1 : -1
-      const df = Math.exp(-r * T)
-      out[i] = Math.min(df * black(S * Math.exp((r - d) * T), K, sigma, T, q), q > 0 ? S * Math.exp(-d * T) : K * df)
+      spotTerms(S, K, T, r, d)
+      out[i] = spotPrice(isCall[i] === 1 ? 1 : -1, S, K, T, sigma)
     } else {
       out[i] = NaN
     }
@@ -185,7 +196,8 @@ export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array):
  * @since 0.1.0
  * @category batch
  */
-export const greeksBatch = (input: Batch, out: GreeksBatchOutput, status: Uint8Array): void =>
+export const greeksBatch = (input: Batch, out: GreeksBatchOutput, status: Uint8Array): void => {
+  checkColumns(input.length, { isCall: input.isCall, spot: input.spot, strike: input.strike, expiry: input.expiry, rate: input.rate, dividend: input.dividend, vol: input.vol, status, dividendRho: out.dividendRho, ...outputColumns(out) })
   blackGreeksLoop(
     input.length,
     input.isCall,
@@ -200,6 +212,7 @@ export const greeksBatch = (input: Batch, out: GreeksBatchOutput, status: Uint8A
     out.dividendRho,
     status
   )
+}
 
 /**
  * Implied vols of a chain of discounted premiums.
@@ -212,20 +225,17 @@ export const impliedVolBatch = (
   out: Float64Array,
   status: Uint8Array
 ): void => {
+  checkColumns(input.length, { isCall: input.isCall, spot: input.spot, strike: input.strike, expiry: input.expiry, rate: input.rate, dividend: input.dividend, price: input.price, out, status })
   const { dividend, expiry, isCall, length, price, rate, spot, strike } = input
   for (let i = 0; i < length; i++) {
     const S = spot[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!, d = dividend[i]!, p = price[i]!
     let code = rowStatus(S, K, T, r, d)
+    if (code === 0 && isCall[i]! > 1) code = BatchStatus.INVALID_TYPE
     if (code === 0 && !Number.isFinite(p)) code = BatchStatus.INVALID_PRICE
     let vol = NaN
     if (code === 0) {
-      const df = Math.exp(-r * T), carry = Math.exp(-d * T)
-      const q = isCall[i] === 1 ? 1 : -1
-      vol = p <= Math.max(q * (S * carry - K * df), 0)
-        ? BELOW_INTRINSIC
-        : p >= (q > 0 ? S * carry : K * df)
-        ? ABOVE_MAXIMUM
-        : impliedBlackVolatility(p / df, S * Math.exp((r - d) * T), K, T, q)
+      spotTerms(S, K, T, r, d)
+      vol = spotImpliedVol(isCall[i] === 1 ? 1 : -1, p, S, K, T)
       if (vol === BELOW_INTRINSIC) code = BatchStatus.BELOW_INTRINSIC
       else if (vol === ABOVE_MAXIMUM) code = BatchStatus.ABOVE_MAXIMUM
       if (code !== 0) vol = NaN

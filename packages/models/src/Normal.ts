@@ -17,6 +17,7 @@
  * @module
  */
 
+import { InvalidInput } from "@hedgekit/sdk"
 import { as241Tail } from "./internal/as241.js"
 import { erfcxLarge, erfcxMid, erfSmall } from "./internal/cody.js"
 
@@ -31,6 +32,9 @@ const enum C {
   CODY_THRESHOLD = 0.46875,
   CDF_CENTRAL = 0.6629126073623883
 }
+
+const notANumber = (field: string): InvalidInput =>
+  new InvalidInput({ field, value: NaN, expected: "a number (±Infinity is allowed)" })
 
 /**
  * exp(−x²) with x² represented exactly as p + e (Dekker's product), so the only errors are those of
@@ -93,6 +97,7 @@ function erfcUpper(y: number): number {
  * @returns erf(x) ∈ [−1, 1], to within a few ulp
  */
 export const erf = (x: number): number => {
+  if (x !== x) throw notANumber("x")
   const y = Math.abs(x)
   if (y <= C.CODY_THRESHOLD) return erfSmall(x)
   const r = 1 - erfcUpper(y)
@@ -106,6 +111,7 @@ export const erf = (x: number): number => {
  * @returns erfc(x) ∈ [0, 2]
  */
 export const erfc = (x: number): number => {
+  if (x !== x) throw notANumber("x")
   const y = Math.abs(x)
   if (y <= C.CODY_THRESHOLD) return 1 - erfSmall(x)
   const r = erfcUpper(y)
@@ -119,6 +125,7 @@ export const erfc = (x: number): number => {
  * @returns erfcx(x) > 0
  */
 export const erfcx = (x: number): number => {
+  if (x !== x) throw notANumber("x")
   if (x >= 0) return erfcxNonNegative(x)
   if (x < -26.628) return Infinity
   // erfcx(x) = 2·exp(x²) − erfcx(−x); the difference is benign since erfcx(−x) ≤ 1 ≤ exp(x²).
@@ -137,6 +144,7 @@ export const erfcx = (x: number): number => {
  * @returns Φ(x) ∈ [0, 1]
  */
 export const cdf = (x: number): number => {
+  if (x !== x) throw notANumber("x")
   if (x < -C.CDF_CENTRAL) {
     if (x < -39) return 0
     const r = 0.5 * erfcxNonNegative(-C.SQRT1_2 * x)
@@ -157,6 +165,7 @@ export const cdf = (x: number): number => {
  * @returns φ(x) ≥ 0 (per unit of x)
  */
 export const pdf = (x: number): number => {
+  if (x !== x) throw notANumber("x")
   const y = Math.abs(x)
   if (y < 37) return C.INV_SQRT_2PI * expNegHalfSquare(x)
   if (y > 39) return 0
@@ -174,8 +183,7 @@ function ppnd16Tail(r: number): number {
  * few ulp for p ∈ [DBL_MIN, 1). Upper-tail probabilities are mapped through 1 − p, which is exact for
  * p ≥ ½, so quantiles above Φ⁻¹(1 − 2⁻⁵³) ≈ 8.2 cannot be reached (p rounds to 1).
  *
- * Returns −Infinity at p = 0, +Infinity at p = 1 and NaN for p outside [0, 1] or NaN; input validation
- * is left to the public wrappers.
+ * Returns −Infinity at p = 0 and +Infinity at p = 1; throws `InvalidInput` for p outside [0, 1] or NaN.
  * @param p - probability (dimensionless)
  * @returns the standard score x with Φ(x) = p
  */
@@ -183,7 +191,7 @@ export const inverseCdf = (p: number): number => {
   if (!(p > 0 && p < 1)) {
     if (p === 0) return -Infinity
     if (p === 1) return Infinity
-    return NaN
+    throw new InvalidInput({ field: "p", value: p, expected: "a probability in [0, 1]" })
   }
   const q = p - 0.5
   if (Math.abs(q) <= 0.425) {

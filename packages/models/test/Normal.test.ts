@@ -87,9 +87,10 @@ describe("Φ⁻¹ against mpmath", () => {
     expect(inverseCdf(0)).toBe(-Infinity)
     expect(inverseCdf(1)).toBe(Infinity)
     expect(inverseCdf(0.5)).toBe(0)
-    expect(inverseCdf(-0.1)).toBeNaN()
-    expect(inverseCdf(1.5)).toBeNaN()
-    expect(inverseCdf(Number.NaN)).toBeNaN()
+    // Outside [0, 1] there is no quantile: a typed error naming the input, never a silent NaN.
+    expect(() => inverseCdf(-0.1)).toThrow(/invalid p: got -0.1/)
+    expect(() => inverseCdf(1.5)).toThrow(/invalid p: got 1.5/)
+    expect(() => inverseCdf(Number.NaN)).toThrow(/invalid p: got NaN/)
   })
 })
 
@@ -131,9 +132,12 @@ describe("properties", () => {
     expect(cdf(Infinity)).toBe(1)
     expect(cdf(-40)).toBe(0)
     expect(cdf(-38)).toBeGreaterThan(0) // subnormal, not flushed
-    expect(cdf(Number.NaN)).toBeNaN()
+    expect(() => cdf(Number.NaN)).toThrow(/invalid x: got NaN/)
     expect(pdf(Infinity)).toBe(0)
-    expect(pdf(Number.NaN)).toBeNaN()
+    expect(() => pdf(Number.NaN)).toThrow(/invalid x/)
+    expect(() => erf(Number.NaN)).toThrow(/invalid x/)
+    expect(() => erfc(Number.NaN)).toThrow(/invalid x/)
+    expect(() => erfcx(Number.NaN)).toThrow(/invalid x/)
     expect(erfc(Infinity)).toBe(0)
     expect(erfc(-Infinity)).toBe(2)
     expect(erfcx(-30)).toBe(Infinity)

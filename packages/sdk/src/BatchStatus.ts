@@ -68,7 +68,7 @@ export const describe = (
     case INVALID_DIVIDEND:
       return {
         field: "dividend",
-        expected: "a finite continuous yield (decimal) with |dividend × expiry| < 700",
+        expected: "a finite continuous yield (decimal) with |dividend × expiry| and |(rate − dividend) × expiry| < 700",
         label: "invalid dividend"
       }
     case INVALID_VOL:

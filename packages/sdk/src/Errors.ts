@@ -51,7 +51,9 @@ export class PriceOutOfBounds extends Schema.TaggedError<PriceOutOfBounds>()("Pr
   upper: Schema.Number
 }) {
   override get message(): string {
-    const side = this.price <= this.lower ? "at or below the lower bound (intrinsic value)" : "at or above the upper bound"
+    // The nearer bound is the one crossed (a price within rounding of a bound may sit a hair on either side).
+    const below = Math.abs(this.price - this.lower) <= Math.abs(this.price - this.upper)
+    const side = below ? "at or below the lower bound (intrinsic value)" : "at or above the upper bound"
     return `price ${show(this.price)} is ${side}: implied volatility exists only for prices strictly between ${
       show(this.lower)
     } and ${show(this.upper)}`

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { InvalidInput } from "./Errors.js"
 
 /**
  * Milliseconds in one year of 365 days.
@@ -19,4 +20,8 @@ export const MS_PER_YEAR = 365 * 24 * 60 * 60 * 1000
  * @since 0.1.0
  * @category conversions
  */
-export const yearFraction = (fromMs: number, toMs: number): number => (toMs - fromMs) / MS_PER_YEAR
+export const yearFraction = (fromMs: number, toMs: number): number => {
+  if (!Number.isFinite(fromMs)) throw new InvalidInput({ field: "fromMs", value: fromMs, expected: "epoch milliseconds" })
+  if (!Number.isFinite(toMs)) throw new InvalidInput({ field: "toMs", value: toMs, expected: "epoch milliseconds" })
+  return (toMs - fromMs) / MS_PER_YEAR
+}

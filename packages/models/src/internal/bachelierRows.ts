@@ -2,6 +2,7 @@
  * Bachelier row kernels and chain loops, shared by the `Bachelier` functions and the `bachelier` pricing model
  * (whose vol is either one number for every row or a column). Inputs of `greeksInto` are assumed valid.
  */
+import { BatchStatus } from "@hedgekit/sdk"
 import type { EuropeanBatch, GreeksColumns } from "@hedgekit/sdk"
 import * as Normal from "../Normal.js"
 import { bachelier } from "./bachelierKernel.js"
@@ -45,6 +46,7 @@ export const greeksRows = (
     const F = forward[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!
     const sigma = volColumn === undefined ? volScalar : volColumn[i]!
     let code = normalRow(F, K, T, r)
+    if (code === 0 && isCall[i]! > 1) code = BatchStatus.INVALID_TYPE
     if (code === 0) code = volStatus(sigma)
     status[i] = code
     if (code === 0) greeksInto(isCall[i] === 1 ? 1 : -1, F, K, T, r, sigma, out, i)
@@ -65,6 +67,7 @@ export const priceRows = (
     const F = forward[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!
     const sigma = volColumn === undefined ? volScalar : volColumn[i]!
     let code = normalRow(F, K, T, r)
+    if (code === 0 && isCall[i]! > 1) code = BatchStatus.INVALID_TYPE
     if (code === 0) code = volStatus(sigma)
     status[i] = code
     out[i] = code === 0 ? Math.exp(-r * T) * bachelier(F, K, sigma, T, isCall[i] === 1 ? 1 : -1) : NaN

@@ -21,6 +21,7 @@ export const priceRows = (
     const F = forward[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!
     const sigma = vols === undefined ? volScalar : vols[i]!
     let code = lognormalRow(F, K, T, r, BatchStatus.INVALID_FORWARD)
+    if (code === 0 && isCall[i]! > 1) code = BatchStatus.INVALID_TYPE
     if (code === 0) code = volStatus(sigma)
     status[i] = code
     out[i] = code === 0 ? Math.exp(-r * T) * black(F, K, sigma, T, isCall[i] === 1 ? 1 : -1) : NaN

@@ -15,7 +15,7 @@
 import { BatchStatus } from "@hedgekit/sdk"
 import type { GreeksColumns } from "@hedgekit/sdk"
 import { cdf, erf, erfcx, pdf } from "../Normal.js"
-import { expansionOverVega } from "./normalisedBlack.js"
+import { expansionOverVega, logMoneyness } from "./normalisedBlack.js"
 
 /**
  * Constants as a const enum, written in as literals: V8 reloads and checks module-level `const` doubles at
@@ -23,6 +23,7 @@ import { expansionOverVega } from "./normalisedBlack.js"
  */
 const enum Const {
   SQRT1_2 = 0.7071067811865476,
+  HALF_SQRT1_2 = 0.35355339059327373,
   SQRT_PI_OVER_2 = 1.2533141373155003,
   INV_SQRT_2PI = 0.3989422804014327,
   SQRT_2PI = 2.5066282746310002,
@@ -35,14 +36,13 @@ const enum Const {
 }
 
 /**
- * Φ(z) from a known φ(z) with one rational function and no exponential: Φ(z) = √(π/2)·erfcx(−z/√2)·φ(z)
- * in the lower tail (erfcx's relative error ignores the rounding of its argument), ½ + ½·erf(z/√2) in the
- * centre, 1 − Φ(−z) above.
+ * Φ(−|z|), the smaller tail, from a known φ(z) with one rational function and no exponential:
+ * √(π/2)·erfcx(|z|/√2)·φ(z) outside the centre (erfcx's relative error ignores the rounding of its argument),
+ * ½ − ½·erf(|z|/√2) inside. Both Φ(z) and Φ(−z) follow from it without losing the tail.
  */
-const cdfFromPdf = (z: number, density: number): number => {
-  if (z < -Const.CENTRAL) return Const.SQRT_PI_OVER_2 * erfcx(-Const.SQRT1_2 * z) * density
-  if (z <= Const.CENTRAL) return 0.5 + 0.5 * erf(Const.SQRT1_2 * z)
-  return 1 - Const.SQRT_PI_OVER_2 * erfcx(Const.SQRT1_2 * z) * density
+const lowerTail = (z: number, density: number): number => {
+  const a = Math.abs(z)
+  return a > Const.CENTRAL ? Const.SQRT_PI_OVER_2 * erfcx(Const.SQRT1_2 * a) * density : 0.5 - 0.5 * erf(Const.SQRT1_2 * a)
 }
 
 /**
@@ -82,10 +82,12 @@ export const blackGreeksLoop = (
       ? BatchStatus.INVALID_EXPIRY
       : !(rT > -700 && rT < 700)
       ? BatchStatus.INVALID_RATE
-      : !(dT > -700 && dT < 700)
+      : !(dT > -700 && dT < 700 && rT - dT > -700 && rT - dT < 700)
       ? BatchStatus.INVALID_DIVIDEND
       : !(sigma > 0 && sigma < Infinity)
       ? BatchStatus.INVALID_VOL
+      : isCall[i]! > 1
+      ? BatchStatus.INVALID_TYPE
       : BatchStatus.OK
     status[i] = code
     if (code !== BatchStatus.OK) {
@@ -100,52 +102,59 @@ export const blackGreeksLoop = (
     const carry = d === 0 ? 1 : Math.exp(-dT)
     const F = spotModel && r !== d ? U * Math.exp(rT - dT) : U
 
-    // ln of the rounded ratio: its absolute error ε is within the price's own condition (∂P/∂ln F)·ε.
+    // ln(F/K) to a few ulp also near the money (log1p of the exact F − K there); on a spot, ln(S/K) + (r − q)T,
+    // so that S = K gives the carry term exactly rather than the rounding of a computed forward.
     const ratio = F / K
-    const x = Math.log(ratio)
+    const x = spotModel ? logMoneyness(U, K) + (rT - dT) : logMoneyness(F, K)
     const d1 = x / s + 0.5 * s
     const d2 = d1 - s
     const o = x > 0 ? -1 : 1 // the out-of-the-money side: +1 call when F ≤ K, −1 put when F > K
-    let p1: number, c1: number, c2: number
+    let p1: number, t1: number, t2: number
     if (d1 > -Const.WING && d1 < Const.WING && d2 > -Const.WING && d2 < Const.WING) {
       const split = Const.SPLITTER * d1
       const hi = split - (split - d1)
       const lo = d1 - hi
       const square = d1 * d1
       p1 = Const.INV_SQRT_2PI * Math.exp(-0.5 * square) * (1 - 0.5 * (hi * hi - square + 2 * hi * lo + lo * lo))
-      c1 = cdfFromPdf(o * d1, p1)
-      c2 = cdfFromPdf(o * d2, p1 * ratio)
+      t1 = lowerTail(d1, p1)
+      t2 = lowerTail(d2, p1 * ratio)
     } else {
       p1 = pdf(d1)
-      c1 = cdf(o * d1)
-      c2 = cdf(o * d2)
+      t1 = cdf(-Math.abs(d1))
+      t2 = cdf(-Math.abs(d2))
     }
+    // Φ(o·d) for the out-of-the-money price, Φ(q·d) for the Greeks: each the tail or one minus it.
+    const c1 = o * d1 <= 0 ? t1 : 1 - t1
+    const c2 = o * d2 <= 0 ? t2 : 1 - t2
+    const g1 = q * d1 <= 0 ? t1 : 1 - t1
+    const g2 = q * d2 <= 0 ? t2 : 1 - t2
     const first = F * c1
     const second = K * c2
     let otm = o * (first - second)
-    // Each Φ is good to a few ulp, so a difference that cancelled c-fold is good to c times that. Beyond four
-    // bits (c > 16), where one of the normalised Black expansions applies (far out of the money, or small
-    // σ√T), the price is √(FK)·v·(b/v) with √(FK)·v = F·φ(d1): no subtraction, no further exponential. Elsewhere
-    // the difference is the normalised Black function's own form there (its erfcx difference cancels alike).
-    if (!(otm > 0.0625 * (o > 0 ? first : second))) {
+    if (x === 0) {
+      otm = F * erf(Const.HALF_SQRT1_2 * s) // at the money: Φ(s/2) − Φ(−s/2), nothing to cancel
+    } else if (!(otm > 0.0625 * (o > 0 ? first : second))) {
+      // Each Φ is good to a few ulp, so a difference that cancelled c-fold is good to c times that. Beyond
+      // four bits (c > 16), where one of the normalised Black expansions applies (far out of the money, or
+      // small σ√T), the price is √(FK)·v·(b/v) with √(FK)·v = F·φ(d1): no subtraction, no further
+      // exponential. Elsewhere the difference is the normalised Black function's own form there.
       const overVega = expansionOverVega(o * x, s, Const.SQRT_2PI * p1 * Math.sqrt(ratio))
       if (overVega > 0) otm = F * p1 * overVega
     }
-    // In the money (o ≠ q): intrinsic + OTM value, and Φ(q·d) = 1 − Φ(o·d). Arithmetic selects, not branches:
-    // the side is as good as random across a chain.
-    const itm = 0.5 * (1 - o * q) // 1 in the money, 0 out of it
-    const undiscounted = otm + itm * q * (F - K)
-    c1 += itm * (1 - 2 * c1)
-    c2 += itm * (1 - 2 * c2)
+    // In the money (o ≠ q) the price is intrinsic + the out-of-the-money value: nothing is subtracted. On a
+    // spot, F − K = (S − K) + S·expm1((r − q)T) keeps its precision near the money.
+    const undiscounted = o === q
+      ? otm
+      : otm + q * (spotModel && r !== d ? U - K + U * Math.expm1(rT - dT) : F - K)
     // Rounding the forward and the discount factor can put a price at its upper bound one ulp above it.
     const upper = q < 0 ? df * K : spotModel ? U * carry : df * F
     const price = Math.min(df * undiscounted, upper)
     outPrice[i] = price
     if (spotModel) {
       const vega = U * carry * p1 * sqrtT
-      const spotTerm = U * carry * c1 // S·e^{−qT}·Φ(θ·d1)
-      const strikeTerm = K * df * c2 // K·e^{−rT}·Φ(θ·d2)
-      outDelta[i] = q * carry * c1
+      const spotTerm = U * carry * g1 // S·e^{−qT}·Φ(θ·d1)
+      const strikeTerm = K * df * g2 // K·e^{−rT}·Φ(θ·d2)
+      outDelta[i] = q * carry * g1
       outGamma[i] = carry * p1 / (U * s)
       outVega[i] = vega
       outTheta[i] = -vega * sigma / (2 * T) + q * (d * spotTerm - r * strikeTerm)
@@ -153,7 +162,7 @@ export const blackGreeksLoop = (
       if (dividendRho !== undefined) dividendRho[i] = -q * T * spotTerm
     } else {
       const vega = df * F * p1 * sqrtT
-      outDelta[i] = df * q * c1
+      outDelta[i] = df * q * g1
       outGamma[i] = df * p1 / (F * s)
       outVega[i] = vega
       outTheta[i] = r * price - vega * sigma / (2 * T)

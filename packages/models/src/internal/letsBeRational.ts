@@ -415,19 +415,36 @@ function refineUpper(beta: number, x: number, bMax: number, s0: number, sLeft: n
  *   if price ≥ F (call) / K (put). Inputs are not otherwise validated (NaN in, NaN out).
  */
 export function impliedBlackVolatility(price: number, F: number, K: number, T: number, theta: number): number {
-  const intrinsic = theta < 0 ? K - F : F - K
+  return impliedBlackVolatilityAt(price, F, K, logMoneyness(F, K), theta < 0 ? K - F : F - K, T, theta)
+}
+
+/**
+ * {@link impliedBlackVolatility} for callers that hold x = ln(F/K) and the intrinsic value θ·(F − K) more
+ * accurately than F and K alone give them (an option on a spot: ln(S/K) + (r − q)T and (S − K) + S·expm1(…)).
+ * @param x - ln(F/K)
+ * @param intrinsic - θ·(F − K), undiscounted (may be negative)
+ */
+export function impliedBlackVolatilityAt(
+  price: number,
+  F: number,
+  K: number,
+  x: number,
+  intrinsic: number,
+  T: number,
+  theta: number
+): number {
   if (price <= intrinsic || price <= 0) return BELOW_INTRINSIC
   if (price >= (theta < 0 ? K : F)) return ABOVE_MAXIMUM
   // In the money: keep only the time value, which is the price of the out-of-the-money counterpart
   // (put-call parity). Every out-of-the-money option is a call at x = −|ln(F/K)| (a put at x is a call at −x).
   const timeValue = intrinsic > 0 ? price - intrinsic : price
-  const x = -Math.abs(logMoneyness(F, K))
+  const xo = -Math.abs(x)
   const beta = timeValue / (Math.sqrt(F) * Math.sqrt(K))
   if (!(beta > 0)) return beta === 0 ? 0 : NaN
-  const bMax = Math.exp(0.5 * x)
+  const bMax = Math.exp(0.5 * xo)
   if (beta >= bMax) return ABOVE_MAXIMUM
   solveIO[0] = beta
-  solveIO[1] = x
+  solveIO[1] = xo
   solveIO[2] = bMax
   normalisedImpliedVolatility()
   return solveIO[0]! / Math.sqrt(T)

@@ -3,6 +3,7 @@
  * `BatchStatus` code (0 when the row is valid), so that both paths apply exactly the same rules.
  */
 import { BatchStatus, InvalidInput } from "@hedgekit/sdk"
+import type { GreeksColumns } from "@hedgekit/sdk"
 
 /** Lognormal models: positive forward/spot and strike. */
 export const lognormalRow = (underlying: number, strike: number, expiry: number, rate: number, underlyingCode: number): number => {
@@ -55,3 +56,29 @@ export const blamed = (
     : code === BatchStatus.INVALID_RATE
     ? rate
     : underlying
+
+/**
+ * Checks once per batch call that every column holds at least `length` rows: typed arrays ignore writes past
+ * their end and read `undefined` there, so a short column would silently drop results or blame the wrong field.
+ */
+export const checkColumns = (length: number, columns: Readonly<Record<string, ArrayLike<number> | undefined>>): void => {
+  if (!(Number.isInteger(length) && length >= 0)) {
+    throw new InvalidInput({ field: "length", value: length, expected: "a whole number of rows ≥ 0" })
+  }
+  for (const field in columns) {
+    const column = columns[field]
+    if (column !== undefined && column.length < length) {
+      throw new InvalidInput({ field, value: column.length, expected: `a column of at least ${length} rows` })
+    }
+  }
+}
+
+/** The Greek output columns, named for {@link checkColumns}. */
+export const outputColumns = (out: GreeksColumns): Record<string, Float64Array> => ({
+  "out.price": out.price,
+  "out.delta": out.delta,
+  "out.gamma": out.gamma,
+  "out.vega": out.vega,
+  "out.theta": out.theta,
+  "out.rho": out.rho
+})
