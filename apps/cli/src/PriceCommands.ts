@@ -104,7 +104,7 @@ const run = (command: RowCommand, flags: Common, last: Option.Option<number>) =>
         try: () => runBatch(command, input, inputFormat, output, outputFormat, outputFields(command)),
         catch: (error) => new UsageError({ message: `cannot process ${input}: ${(error as Error).message}` })
       })
-      if (output !== "-") {
+      if (output !== "-" && process.stderr.isTTY === true) {
         yield* Console.error(`${command}: ${summary.rows} rows written to ${output} (${summary.errors} with errors)`)
       }
       return

@@ -20,16 +20,19 @@ type ModelName = (typeof MODELS)[number]
 const isBlank = (value: unknown): boolean => value === undefined || value === null || value === ""
 
 /** A number from a JSON number or a CSV/JSON numeric string; anything else is an `InvalidInput`. */
+/** Plain decimal numbers only: `Number()` would also take "0x10", "0b1", "" and "Infinity". */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+
+/** A number from a JSON number or a CSV/JSON decimal string; anything else is an `InvalidInput`. */
 const numberField = (row: Row, field: string, expected: string, fallback?: number): number => {
   const value = row[field]
   if (isBlank(value)) {
     if (fallback !== undefined) return fallback
     throw new InvalidInput({ field, value: value ?? null, expected: `${expected} (required)` })
   }
-  const parsed = typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : NaN
-  if (!Number.isFinite(parsed) || (typeof value === "string" && value.trim() === "")) {
-    throw new InvalidInput({ field, value, expected })
-  }
+  const text = typeof value === "string" ? value.trim() : undefined
+  const parsed = typeof value === "number" ? value : text !== undefined && DECIMAL.test(text) ? Number(text) : NaN
+  if (!Number.isFinite(parsed)) throw new InvalidInput({ field, value, expected })
   return parsed
 }
 
@@ -72,7 +75,9 @@ const parseCommon = (row: Row): Parsed => {
     dividend = numberField(row, "dividend", "a continuous dividend/carry yield (decimal)", 0)
   } else {
     forbid(row, "spot", model, "forward")
-    forbid(row, "dividend", model, "a forward, which already carries the yield")
+    if (numberField(row, "dividend", "0 or nothing (a forward already carries the yield)", 0) !== 0) {
+      forbid(row, "dividend", model, "a forward, which already carries the yield")
+    }
     underlying = numberField(row, "forward", model === "black76" ? "a finite forward > 0" : "a finite forward")
   }
   const strike = numberField(row, "strike", "a finite strike")

@@ -59,4 +59,35 @@ describe("hedgekit binary", () => {
       expect(p.stdout).toContain("USAGE")
     }
   })
+
+  it("JSON Lines to CSV keeps every row's fields under one header, unreadable lines included", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hk-cli-"))
+    const src = join(dir, "in.jsonl"), dst = join(dir, "out.csv")
+    writeFileSync(
+      src,
+      [
+        "not json",
+        JSON.stringify({ id: "a", model: "black76", type: "call", forward: 100, strike: 100, expiry: 1, vol: 0.2 }),
+        JSON.stringify({ id: "b", model: "bsm", type: "put", spot: 100, strike: 100, expiry: 1, vol: 0.2, book: "x" })
+      ].join("\n") + "\n"
+    )
+    expect(hedgekit(["price", "--input", src, "--output", dst]).status).toBe(0)
+    const [header, first, second, third] = readFileSync(dst, "utf8").trim().split("\n")
+    expect(header!.split(",").slice(0, 8)).toEqual(["id", "model", "type", "forward", "strike", "expiry", "vol", "spot"])
+    expect(header).toContain("book")
+    expect(first).toContain("InvalidInput,line 1")
+    expect(second!.startsWith("a,black76,call,100,100,1,0.2,")).toBe(true)
+    expect(third).toContain(",x,")
+  })
+
+  it("takes plain decimals only, and never truncates the output when the input is missing", () => {
+    const row = { model: "black76", type: "call", forward: 100, strike: 100, expiry: 1, vol: "0x10" }
+    const out = JSON.parse(hedgekit(["price", "--input", "-", "--output", "-"], JSON.stringify(row) + "\n").stdout)
+    expect(out.error.field).toBe("vol")
+    const dir = mkdtempSync(join(tmpdir(), "hk-cli-"))
+    const keep = join(dir, "keep.csv")
+    writeFileSync(keep, "precious\n")
+    expect(hedgekit(["price", "--input", join(dir, "missing.csv"), "--output", keep]).status).not.toBe(0)
+    expect(readFileSync(keep, "utf8")).toBe("precious\n")
+  })
 })
