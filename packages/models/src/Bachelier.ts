@@ -108,6 +108,25 @@ export const greeks = (
 }
 
 /**
+ * The attainable range of the discounted price: (discounted intrinsic value, +∞); the normal model has no
+ * finite upper bound.
+ *
+ * @since 0.1.0
+ * @category implied volatility
+ */
+export const priceBounds = (
+  type: Instrument.OptionType,
+  forward: number,
+  strike: number,
+  expiry: number,
+  rate: number
+): { readonly lower: number; readonly upper: number } => {
+  const q = optionSign(type)
+  check(forward, strike, expiry, rate)
+  return { lower: Math.exp(-rate * expiry) * Math.max(q * (forward - strike), 0), upper: Infinity }
+}
+
+/**
  * The absolute (normal) volatility that reproduces a discounted premium, to full double precision (Jäckel's
  * "Implied Normal Volatility"). Throws `PriceOutOfBounds` at or below the discounted intrinsic value; the
  * normal model has no finite upper bound.

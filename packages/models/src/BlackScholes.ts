@@ -50,6 +50,16 @@ export interface Batch {
 }
 
 /**
+ * A chain of discounted premiums to invert, as columns.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ImpliedVolBatch extends Omit<Batch, "vol"> {
+  readonly price: Float64Array
+}
+
+/**
  * Output columns of {@link greeksBatch}.
  *
  * @since 0.1.0
@@ -131,6 +141,31 @@ export const greeks = (
     theta: one.theta[0]!,
     rho: one.rho[0]!,
     dividendRho: one.dividendRho[0]!
+  }
+}
+
+/**
+ * The attainable range of the discounted price: (intrinsic, upper) with the intrinsic value on the forward,
+ * discounted, and the upper bound S·e^{−qT} for a call, K·e^{−rT} for a put.
+ *
+ * @since 0.1.0
+ * @category implied volatility
+ */
+export const priceBounds = (
+  type: Instrument.OptionType,
+  spot: number,
+  strike: number,
+  expiry: number,
+  rate: number,
+  dividend: number
+): { readonly lower: number; readonly upper: number } => {
+  const q = optionSign(type)
+  check(spot, strike, expiry, rate, dividend)
+  spotTerms(spot, strike, expiry, rate, dividend)
+  const df = terms[DISCOUNT]!
+  return {
+    lower: df * Math.max(q * terms[FORWARD_MINUS_STRIKE]!, 0),
+    upper: q > 0 ? spot * terms[CARRY]! : strike * df
   }
 }
 
@@ -221,7 +256,7 @@ export const greeksBatch = (input: Batch, out: GreeksBatchOutput, status: Uint8A
  * @category batch
  */
 export const impliedVolBatch = (
-  input: Omit<Batch, "vol"> & { readonly price: Float64Array },
+  input: ImpliedVolBatch,
   out: Float64Array,
   status: Uint8Array
 ): void => {

@@ -1,13 +1,15 @@
 /**
  * The closed-form models as `PricingModel`s of the SDK contract, used exactly as a third-party model would
  * be. Their one parameter is `vol`: one number for every option, or (in batch calls) a column with each
- * option's own vol.
+ * option's own vol. The contract prices on the forward, so Black-Scholes-Merton is `black76` with
+ * F = S·e^{(r−q)T}; its spot Greeks are in `BlackScholes`.
  *
  * @since 0.1.0
  */
 import { definePricingModel, InvalidInput } from "@hedgekit/sdk"
 import type { EuropeanBatch, Greeks, GreeksColumns, Instrument, PricingModel } from "@hedgekit/sdk"
 import * as Schema from "effect/Schema"
+import packageJson from "../package.json" with { type: "json" }
 import * as Bachelier from "./Bachelier.js"
 import * as Black76 from "./Black76.js"
 import * as BachelierRows from "./internal/bachelierRows.js"
@@ -27,7 +29,7 @@ export const VolParams = Schema.Struct({ vol: Schema.Finite.check(Schema.isGreat
  */
 export type VolParams = typeof VolParams.Type
 
-const VERSION = "0.1.0"
+const VERSION: string = packageJson.version
 
 const volColumn = (vol: number | Float64Array, length: number): Float64Array | undefined => {
   if (typeof vol === "number") return undefined
