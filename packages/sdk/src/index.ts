@@ -11,6 +11,8 @@ export * from "./Errors.js"
 /** @since 0.1.0 */
 export * as Instrument from "./Instrument.js"
 /** @since 0.1.0 */
+export * as Market from "./Market.js"
+/** @since 0.1.0 */
 export * from "./PricingModel.js"
 /** @since 0.1.0 */
 export * as Time from "./Time.js"
