@@ -14,7 +14,8 @@
  */
 import { BatchStatus } from "@hedgekit/sdk"
 import type { GreeksColumns } from "@hedgekit/sdk"
-import { cdf, erf, erfcx, pdf } from "../Normal.js"
+import { cdf, erf, pdf } from "../Normal.js"
+import { erfcxLarge, erfcxMid, erfSmall } from "./cody.js"
 import { expansionOverVega, logMoneyness } from "./normalisedBlack.js"
 
 /**
@@ -24,25 +25,25 @@ import { expansionOverVega, logMoneyness } from "./normalisedBlack.js"
 const enum Const {
   SQRT1_2 = 0.7071067811865476,
   HALF_SQRT1_2 = 0.35355339059327373,
+  CODY_THRESHOLD = 0.46875,
   SQRT_PI_OVER_2 = 1.2533141373155003,
   INV_SQRT_2PI = 0.3989422804014327,
   SQRT_2PI = 2.5066282746310002,
   /** Veltkamp splitter 2^27 + 1: d² as an exact hi² + error, so exp(−d²/2) is taken at the exact square. */
   SPLITTER = 134217729,
-  /** Cody's erf/erfcx switch 0.46875, in Φ's argument (×√2). */
-  CENTRAL = 0.6629126073623883,
   /** Beyond this |d|, φ(d) nears the subnormal range: take the careful path. */
   WING = 37
 }
 
 /**
- * Φ(−|z|), the smaller tail, from a known φ(z) with one rational function and no exponential:
+ * Φ(−|z|), the smaller tail, from a known φ(z) with one of Cody's rational functions and no exponential:
  * √(π/2)·erfcx(|z|/√2)·φ(z) outside the centre (erfcx's relative error ignores the rounding of its argument),
  * ½ − ½·erf(|z|/√2) inside. Both Φ(z) and Φ(−z) follow from it without losing the tail.
  */
 const lowerTail = (z: number, density: number): number => {
-  const a = Math.abs(z)
-  return a > Const.CENTRAL ? Const.SQRT_PI_OVER_2 * erfcx(Const.SQRT1_2 * a) * density : 0.5 - 0.5 * erf(Const.SQRT1_2 * a)
+  const y = Const.SQRT1_2 * Math.abs(z)
+  if (y <= Const.CODY_THRESHOLD) return 0.5 - 0.5 * erfSmall(y)
+  return Const.SQRT_PI_OVER_2 * (y <= 4 ? erfcxMid(y) : erfcxLarge(y)) * density
 }
 
 /**
