@@ -16,7 +16,7 @@ import { BatchStatus } from "@hedgekit/sdk"
 import type { GreeksColumns } from "@hedgekit/sdk"
 import { cdf, erf, pdf } from "../Normal.js"
 import { erfcxLarge, erfcxMid, erfSmall } from "./cody.js"
-import { expansionOverVega, logMoneyness } from "./normalisedBlack.js"
+import { expansionOverVega } from "./normalisedBlack.js"
 
 /**
  * Constants as a const enum, written in as literals: V8 reloads and checks module-level `const` doubles at
@@ -106,7 +106,9 @@ export const blackGreeksLoop = (
     // ln(F/K) to a few ulp also near the money (log1p of the exact F − K there); on a spot, ln(S/K) + (r − q)T,
     // so that S = K gives the carry term exactly rather than the rounding of a computed forward.
     const ratio = F / K
-    const x = spotModel ? logMoneyness(U, K) + (rT - dT) : logMoneyness(F, K)
+    const base = spotModel ? U : F
+    const gap = base - K // exact near the money (Sterbenz)
+    const x = (Math.abs(gap) < 0.5 * K ? Math.log1p(gap / K) : Math.log(base / K)) + (spotModel ? rT - dT : 0)
     const d1 = x / s + 0.5 * s
     const d2 = d1 - s
     const o = x > 0 ? -1 : 1 // the out-of-the-money side: +1 call when F ≤ K, −1 put when F > K
