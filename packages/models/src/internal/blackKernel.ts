@@ -181,6 +181,7 @@ const oneStrike = new Float64Array(1)
 const oneExpiry = new Float64Array(1)
 const oneRate = new Float64Array(1)
 const oneDividend = new Float64Array(1)
+const oneVol = new Float64Array(1)
 const oneStatus = new Uint8Array(1)
 
 /** The outputs of {@link blackGreeksOne}, valid until its next call. */
@@ -210,6 +211,7 @@ export const blackGreeksOne = (
   oneExpiry[0] = expiry
   oneRate[0] = rate
   oneDividend[0] = dividend ?? 0
+  oneVol[0] = vol
   const spot = dividend !== undefined
   blackGreeksLoop(
     1,
@@ -219,8 +221,9 @@ export const blackGreeksOne = (
     oneExpiry,
     oneRate,
     spot ? oneDividend : undefined,
-    undefined,
-    vol,
+    // A vol column, as batch callers pass: one shape of arguments keeps the loop's optimised code monomorphic.
+    oneVol,
+    0,
     one,
     spot ? one.dividendRho : undefined,
     oneStatus
