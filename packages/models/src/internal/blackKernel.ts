@@ -7,7 +7,8 @@
  * φ(d1)·F/K (since d1² − d2² = 2·ln(F/K)), and each Φ comes from its φ through one rational function. The
  * price is built from the out-of-the-money option, so an in-the-money price is intrinsic + time value and
  * nothing is subtracted; when the OTM difference F·Φ(d1) − K·Φ(d2) has cancelled more than four bits (deep out
- * of the money at small σ√T) it is recomputed with the cancellation-free normalised Black function.
+ * of the money at small σ√T) it is recomputed from the normalised Black function's expansions, reusing φ(d1).
+ * Each Φ is taken as its smaller tail or one minus it, so in-the-money Greeks keep their tails too.
  *
  * Everything is inline in one loop: in V8, splitting the row into helper functions returning several doubles
  * costs more than the mathematics.
