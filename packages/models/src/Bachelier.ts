@@ -10,11 +10,12 @@
  * @since 0.1.0
  */
 import { BatchStatus, PriceOutOfBounds } from "@hedgekit/sdk"
-import type { EuropeanBatch, GreeksColumns, Instrument } from "@hedgekit/sdk"
+import type { GreeksColumns } from "./Black76.js"
+import type { EuropeanBatch, Instrument } from "@hedgekit/sdk"
 import { bachelier, impliedNormalVolatility } from "./internal/bachelierKernel.js"
 import { greeksInto, greeksRows, priceRows } from "./internal/bachelierRows.js"
 import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./internal/sentinels.js"
-import { blamed, checkColumns, normalRow, optionSign, outputColumns, throwIfInvalid, volStatus } from "./internal/validate.js"
+import { blamed, checkColumns, optionColumns, normalRow, optionSign, outputColumns, throwIfInvalid, volStatus } from "./internal/validate.js"
 
 /**
  * @since 0.1.0
@@ -160,7 +161,7 @@ export const impliedVol = (
  * @category batch
  */
 export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array): void => {
-  checkColumns(input.length, { isCall: input.isCall, forward: input.forward, strike: input.strike, expiry: input.expiry, rate: input.rate, vol: input.vol, out, status })
+  checkColumns(input.length, { ...optionColumns(input), vol: input.vol, out, status })
   priceRows(input, input.vol, 0, out, status)
 }
 
@@ -171,7 +172,7 @@ export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array):
  * @category batch
  */
 export const greeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array): void => {
-  checkColumns(input.length, { isCall: input.isCall, forward: input.forward, strike: input.strike, expiry: input.expiry, rate: input.rate, vol: input.vol, status, ...outputColumns(out) })
+  checkColumns(input.length, { ...optionColumns(input), vol: input.vol, status, ...outputColumns(out) })
   greeksRows(input, input.vol, 0, out, status)
 }
 
@@ -182,7 +183,7 @@ export const greeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array
  * @category batch
  */
 export const impliedVolBatch = (input: ImpliedVolBatch, out: Float64Array, status: Uint8Array): void => {
-  checkColumns(input.length, { isCall: input.isCall, forward: input.forward, strike: input.strike, expiry: input.expiry, rate: input.rate, price: input.price, out, status })
+  checkColumns(input.length, { ...optionColumns(input), price: input.price, out, status })
   const { expiry, forward, isCall, length, price, rate, strike } = input
   for (let i = 0; i < length; i++) {
     const F = forward[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!, p = price[i]!

@@ -12,13 +12,13 @@
  * @since 0.1.0
  */
 import { BatchStatus, PriceOutOfBounds } from "@hedgekit/sdk"
-import type { EuropeanBatch, GreeksColumns, Instrument } from "@hedgekit/sdk"
+import type { EuropeanBatch, GreeksColumns as SdkGreeksColumns, Instrument } from "@hedgekit/sdk"
 import { blackGreeksOne, one } from "./internal/blackKernel.js"
 import { greeksRows, priceRows } from "./internal/black76Rows.js"
 import { impliedBlackVolatility } from "./internal/letsBeRational.js"
 import { black } from "./internal/normalisedBlack.js"
 import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./internal/sentinels.js"
-import { blamed, checkColumns, lognormalRow, optionSign, outputColumns, throwIfInvalid, volStatus } from "./internal/validate.js"
+import { blamed, checkColumns, optionColumns, lognormalRow, optionSign, outputColumns, throwIfInvalid, volStatus } from "./internal/validate.js"
 
 /**
  * @since 0.1.0
@@ -31,6 +31,17 @@ export interface Greeks {
   readonly vega: number
   readonly theta: number
   readonly rho: number
+}
+
+/**
+ * Caller-owned output columns of the `greeksBatch` functions of every model here: the SDK's columns, with
+ * vega always written.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GreeksColumns extends SdkGreeksColumns {
+  readonly vega: Float64Array
 }
 
 /**
@@ -163,7 +174,7 @@ export const impliedVol = (
  * @category batch
  */
 export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array): void => {
-  checkColumns(input.length, { isCall: input.isCall, forward: input.forward, strike: input.strike, expiry: input.expiry, rate: input.rate, vol: input.vol, out, status })
+  checkColumns(input.length, { ...optionColumns(input), vol: input.vol, out, status })
   priceRows(input, input.vol, 0, out, status)
 }
 
@@ -174,7 +185,7 @@ export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array):
  * @category batch
  */
 export const greeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array): void => {
-  checkColumns(input.length, { isCall: input.isCall, forward: input.forward, strike: input.strike, expiry: input.expiry, rate: input.rate, vol: input.vol, status, ...outputColumns(out) })
+  checkColumns(input.length, { ...optionColumns(input), vol: input.vol, status, ...outputColumns(out) })
   greeksRows(input, input.vol, 0, out, status)
 }
 
@@ -186,7 +197,7 @@ export const greeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array
  * @category batch
  */
 export const impliedVolBatch = (input: ImpliedVolBatch, out: Float64Array, status: Uint8Array): void => {
-  checkColumns(input.length, { isCall: input.isCall, forward: input.forward, strike: input.strike, expiry: input.expiry, rate: input.rate, price: input.price, out, status })
+  checkColumns(input.length, { ...optionColumns(input), price: input.price, out, status })
   const { expiry, forward, isCall, length, price, rate, strike } = input
   for (let i = 0; i < length; i++) {
     const F = forward[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!, p = price[i]!

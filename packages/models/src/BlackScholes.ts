@@ -11,7 +11,8 @@
  * @since 0.1.0
  */
 import { BatchStatus, PriceOutOfBounds } from "@hedgekit/sdk"
-import type { GreeksColumns, Instrument } from "@hedgekit/sdk"
+import type { GreeksColumns } from "./Black76.js"
+import type { Instrument } from "@hedgekit/sdk"
 import { blackGreeksLoop, blackGreeksOne, one } from "./internal/blackKernel.js"
 import { impliedBlackVolatilityAt } from "./internal/letsBeRational.js"
 import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./internal/sentinels.js"

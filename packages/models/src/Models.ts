@@ -7,13 +7,15 @@
  * @since 0.1.0
  */
 import { definePricingModel, InvalidInput } from "@hedgekit/sdk"
-import type { EuropeanBatch, Greeks, GreeksColumns, Instrument, PricingModel } from "@hedgekit/sdk"
+import type { GreeksColumns } from "./Black76.js"
+import type { EuropeanBatch, Greeks, Instrument, PricingModel } from "@hedgekit/sdk"
 import * as Schema from "effect/Schema"
 import packageJson from "../package.json" with { type: "json" }
 import * as Bachelier from "./Bachelier.js"
 import * as Black76 from "./Black76.js"
 import * as BachelierRows from "./internal/bachelierRows.js"
 import * as BlackRows from "./internal/black76Rows.js"
+import { checkColumns, optionColumns, outputColumns } from "./internal/validate.js"
 
 /**
  * `{ vol }`: a finite volatility > 0 (decimal for `black76`, absolute for `bachelier`).
@@ -60,10 +62,16 @@ const volModel = (name: string, description: string, scalar: Scalar, rows: Rows)
     params: VolParams,
     price: (o, { vol }) => scalar.price(o.type, o.forward, o.strike, o.expiry, o.rate, vol),
     greeks: (o, { vol }) => scalar.greeks(o.type, o.forward, o.strike, o.expiry, o.rate, vol),
-    priceBatch: (options, { vol }, out, status) =>
-      rows.priceRows(options, volColumn(vol, options.length), typeof vol === "number" ? vol : 0, out, status),
-    greeksBatch: (options, { vol }, out, status) =>
-      rows.greeksRows(options, volColumn(vol, options.length), typeof vol === "number" ? vol : 0, out, status)
+    priceBatch: (options, { vol }, out, status) => {
+      checkColumns(options.length, { ...optionColumns(options), out, status })
+      rows.priceRows(options, volColumn(vol, options.length), typeof vol === "number" ? vol : 0, out, status)
+    },
+    greeksBatch: (options, { vol }, out, status) => {
+      // These models always have a vega; a caller that does not want it may leave the column out.
+      const columns = out.vega === undefined ? { ...out, vega: new Float64Array(options.length) } : { ...out, vega: out.vega }
+      checkColumns(options.length, { ...optionColumns(options), status, ...outputColumns(columns) })
+      rows.greeksRows(options, volColumn(vol, options.length), typeof vol === "number" ? vol : 0, columns, status)
+    }
   })
 
 /**

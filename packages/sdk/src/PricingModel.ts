@@ -70,7 +70,8 @@ export interface Greeks {
 }
 
 /**
- * Caller-owned output columns for {@link PricingModel.greeksBatch}.
+ * Caller-owned output columns for {@link PricingModel.greeksBatch}, in the units of {@link Greeks}. `vega`, like
+ * `Greeks.vega`, is for models with a volatility input: a model without one leaves the column untouched.
  *
  * @since 0.1.0
  * @category models
@@ -79,7 +80,7 @@ export interface GreeksColumns {
   readonly price: Float64Array
   readonly delta: Float64Array
   readonly gamma: Float64Array
-  readonly vega: Float64Array
+  readonly vega?: Float64Array
   readonly theta: Float64Array
   readonly rho: Float64Array
 }

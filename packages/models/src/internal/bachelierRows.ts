@@ -3,7 +3,8 @@
  * (whose vol is either one number for every row or a column). Inputs of `greeksInto` are assumed valid.
  */
 import { BatchStatus } from "@hedgekit/sdk"
-import type { EuropeanBatch, GreeksColumns } from "@hedgekit/sdk"
+import type { GreeksColumns } from "../Black76.js"
+import type { EuropeanBatch } from "@hedgekit/sdk"
 import * as Normal from "../Normal.js"
 import { bachelier } from "./bachelierKernel.js"
 import { normalRow, volStatus } from "./validate.js"

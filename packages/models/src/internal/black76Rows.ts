@@ -3,7 +3,8 @@
  * is either one number for every row or a column).
  */
 import { BatchStatus } from "@hedgekit/sdk"
-import type { EuropeanBatch, GreeksColumns } from "@hedgekit/sdk"
+import type { GreeksColumns } from "../Black76.js"
+import type { EuropeanBatch } from "@hedgekit/sdk"
 import { blackGreeksLoop } from "./blackKernel.js"
 import { black } from "./normalisedBlack.js"
 import { lognormalRow, volStatus } from "./validate.js"

@@ -14,7 +14,7 @@
  * costs more than the mathematics.
  */
 import { BatchStatus } from "@hedgekit/sdk"
-import type { GreeksColumns } from "@hedgekit/sdk"
+import type { GreeksColumns } from "../Black76.js"
 import { cdf, erf, pdf } from "../Normal.js"
 import { erfcxLarge, erfcxMid, erfSmall } from "./cody.js"
 import { expansionOverVega } from "./normalisedBlack.js"

@@ -3,7 +3,8 @@
  * `BatchStatus` code (0 when the row is valid), so that both paths apply exactly the same rules.
  */
 import { BatchStatus, InvalidInput } from "@hedgekit/sdk"
-import type { GreeksColumns } from "@hedgekit/sdk"
+import type { EuropeanBatch } from "@hedgekit/sdk"
+import type { GreeksColumns } from "../Black76.js"
 
 /** Lognormal models: positive forward/spot and strike. */
 export const lognormalRow = (underlying: number, strike: number, expiry: number, rate: number, underlyingCode: number): number => {
@@ -81,4 +82,13 @@ export const outputColumns = (out: GreeksColumns): Record<string, Float64Array> 
   "out.vega": out.vega,
   "out.theta": out.theta,
   "out.rho": out.rho
+})
+
+/** The option columns of a batch, named for {@link checkColumns}. */
+export const optionColumns = (input: EuropeanBatch): Record<string, ArrayLike<number>> => ({
+  isCall: input.isCall,
+  forward: input.forward,
+  strike: input.strike,
+  expiry: input.expiry,
+  rate: input.rate
 })
