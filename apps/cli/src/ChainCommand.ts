@@ -7,7 +7,6 @@ import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import { Black76 } from "@hedgekit/models"
 import { BatchStatus, Time } from "@hedgekit/sdk"
-import type { GreeksColumns } from "@hedgekit/sdk"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -28,7 +27,7 @@ const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFix
 interface Valued {
   readonly vol: Float64Array
   readonly volStatus: Uint8Array
-  readonly greeks: GreeksColumns
+  readonly greeks: Black76.GreeksColumns
   readonly greeksStatus: Uint8Array
   readonly seconds: number
 }
