@@ -67,7 +67,7 @@ export const price = (
 ): number => {
   const q = optionSign(type)
   check(forward, strike, expiry, rate)
-  throwIfInvalid(volStatus(vol), vol)
+  throwIfInvalid(volStatus(vol, expiry), vol)
   return Math.exp(-rate * expiry) * bachelier(forward, strike, vol, expiry, q)
 }
 
@@ -96,7 +96,7 @@ export const greeks = (
 ): Greeks => {
   const q = optionSign(type)
   check(forward, strike, expiry, rate)
-  throwIfInvalid(volStatus(vol), vol)
+  throwIfInvalid(volStatus(vol, expiry), vol)
   greeksInto(q, forward, strike, expiry, rate, vol, scratch, 0)
   return {
     price: scratch.price[0]!,

@@ -85,7 +85,7 @@ export const price = (
 ): number => {
   const q = optionSign(type)
   check(forward, strike, expiry, rate)
-  throwIfInvalid(volStatus(vol), vol)
+  throwIfInvalid(volStatus(vol, expiry), vol)
   return Math.exp(-rate * expiry) * black(forward, strike, vol, expiry, q)
 }
 
@@ -105,7 +105,7 @@ export const greeks = (
 ): Greeks => {
   const q = optionSign(type)
   check(forward, strike, expiry, rate)
-  throwIfInvalid(volStatus(vol), vol)
+  throwIfInvalid(volStatus(vol, expiry), vol)
   blackGreeksOne(q, forward, strike, expiry, rate, undefined, vol)
   return {
     price: one.price[0]!,

@@ -110,7 +110,7 @@ export const price = (
 ): number => {
   const q = optionSign(type)
   check(spot, strike, expiry, rate, dividend)
-  throwIfInvalid(volStatus(vol), vol)
+  throwIfInvalid(volStatus(vol, expiry), vol)
   spotTerms(spot, strike, expiry, rate, dividend)
   return spotPrice(q, spot, strike, expiry, vol)
 }
@@ -132,7 +132,7 @@ export const greeks = (
 ): Greeks => {
   const q = optionSign(type)
   check(spot, strike, expiry, rate, dividend)
-  throwIfInvalid(volStatus(vol), vol)
+  throwIfInvalid(volStatus(vol, expiry), vol)
   blackGreeksOne(q, spot, strike, expiry, rate, dividend, vol)
   return {
     price: one.price[0]!,
@@ -215,7 +215,7 @@ export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array):
     const S = spot[i]!, K = strike[i]!, T = expiry[i]!, r = rate[i]!, d = dividend[i]!, sigma = vol[i]!
     let code = rowStatus(S, K, T, r, d)
     if (code === 0 && isCall[i]! > 1) code = BatchStatus.INVALID_TYPE
-    if (code === 0) code = volStatus(sigma)
+    if (code === 0) code = volStatus(sigma, T)
     status[i] = code
     if (code === 0) {
       spotTerms(S, K, T, r, d)

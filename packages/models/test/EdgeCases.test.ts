@@ -73,4 +73,28 @@ describe("edge cases", () => {
     const ok = { ...input, strike: new Float64Array(3).fill(100) }
     expect(() => Black76.priceBatch(ok, new Float64Array(2), new Uint8Array(3))).toThrow(/invalid out: got 2/)
   })
+
+  it("a vol whose σ√T overflows is an invalid vol, row by row, not a thrown NaN", () => {
+    expect(() => Black76.greeks("call", 100, 110, 1e20, 0, 1e300)).toThrow(/invalid vol/)
+    const input = {
+      length: 2,
+      isCall: new Uint8Array(2),
+      forward: new Float64Array([100, 100]),
+      strike: new Float64Array([110, 110]),
+      expiry: new Float64Array([1, 1e20]),
+      rate: new Float64Array(2),
+      vol: new Float64Array([0.5, 1e300])
+    }
+    const out = {
+      price: new Float64Array(2),
+      delta: new Float64Array(2),
+      gamma: new Float64Array(2),
+      vega: new Float64Array(2),
+      theta: new Float64Array(2),
+      rho: new Float64Array(2)
+    }
+    const status = new Uint8Array(2)
+    Black76.greeksBatch(input, out, status)
+    expect([...status]).toEqual([BatchStatus.OK, BatchStatus.INVALID_VOL])
+  })
 })

@@ -72,7 +72,7 @@ export const describe = (
         label: "invalid dividend"
       }
     case INVALID_VOL:
-      return { field: "vol", expected: "a finite volatility > 0", label: "invalid vol" }
+      return { field: "vol", expected: "a volatility > 0 with a finite vol × √expiry", label: "invalid vol" }
     case INVALID_PRICE:
       return { field: "price", expected: "a finite option price", label: "invalid price" }
     case BELOW_INTRINSIC:

@@ -48,7 +48,7 @@ export const greeksRows = (
     const sigma = volColumn === undefined ? volScalar : volColumn[i]!
     let code = normalRow(F, K, T, r)
     if (code === 0 && isCall[i]! > 1) code = BatchStatus.INVALID_TYPE
-    if (code === 0) code = volStatus(sigma)
+    if (code === 0) code = volStatus(sigma, T)
     status[i] = code
     if (code === 0) greeksInto(isCall[i] === 1 ? 1 : -1, F, K, T, r, sigma, out, i)
     else out.price[i] = out.delta[i] = out.gamma[i] = out.vega[i] = out.theta[i] = out.rho[i] = NaN
@@ -69,7 +69,7 @@ export const priceRows = (
     const sigma = volColumn === undefined ? volScalar : volColumn[i]!
     let code = normalRow(F, K, T, r)
     if (code === 0 && isCall[i]! > 1) code = BatchStatus.INVALID_TYPE
-    if (code === 0) code = volStatus(sigma)
+    if (code === 0) code = volStatus(sigma, T)
     status[i] = code
     out[i] = code === 0 ? Math.exp(-r * T) * bachelier(F, K, sigma, T, isCall[i] === 1 ? 1 : -1) : NaN
   }

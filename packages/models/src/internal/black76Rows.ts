@@ -23,7 +23,7 @@ export const priceRows = (
     const sigma = vols === undefined ? volScalar : vols[i]!
     let code = lognormalRow(F, K, T, r, BatchStatus.INVALID_FORWARD)
     if (code === 0 && isCall[i]! > 1) code = BatchStatus.INVALID_TYPE
-    if (code === 0) code = volStatus(sigma)
+    if (code === 0) code = volStatus(sigma, T)
     status[i] = code
     out[i] = code === 0 ? Math.exp(-r * T) * black(F, K, sigma, T, isCall[i] === 1 ? 1 : -1) : NaN
   }

@@ -86,7 +86,7 @@ export const blackGreeksLoop = (
       ? BatchStatus.INVALID_RATE
       : !(dT > -700 && dT < 700 && rT - dT > -700 && rT - dT < 700)
       ? BatchStatus.INVALID_DIVIDEND
-      : !(sigma > 0 && sigma < Infinity)
+      : !(sigma > 0 && sigma * Math.sqrt(T) < Infinity)
       ? BatchStatus.INVALID_VOL
       : isCall[i]! > 1
       ? BatchStatus.INVALID_TYPE

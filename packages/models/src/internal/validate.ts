@@ -28,7 +28,9 @@ const timeAndRate = (expiry: number, rate: number): number => {
   return BatchStatus.OK
 }
 
-export const volStatus = (vol: number): number => (vol > 0 && vol < Infinity) ? BatchStatus.OK : BatchStatus.INVALID_VOL
+/** A vol > 0 whose total σ·√T is still finite (expiry already checked). */
+export const volStatus = (vol: number, expiry: number): number =>
+  vol > 0 && vol * Math.sqrt(expiry) < Infinity ? BatchStatus.OK : BatchStatus.INVALID_VOL
 
 /** +1 for a call, −1 for a put; throws for anything else. */
 export const optionSign = (type: unknown): number => {
