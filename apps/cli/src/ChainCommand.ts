@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import { Black76 } from "@hedgekit/models"
-import { BatchStatus, Time } from "@hedgekit/sdk"
+import { BatchStatus, toRecord } from "@hedgekit/sdk"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -25,6 +25,7 @@ const quantile = (sorted: Float64Array, p: number): number => {
 const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : "n/a")
 
 interface Valued {
+  readonly premiumUsd: Float64Array
   readonly vol: Float64Array
   readonly volStatus: Uint8Array
   readonly greeks: Black76.GreeksColumns
@@ -54,7 +55,7 @@ const value = (chain: Chain, premiumDivisor: "forward" | "index"): Valued => {
   Black76.impliedVolBatch({ ...chain, price }, vol, volStatus)
   Black76.greeksBatch({ ...chain, vol }, greeks, greeksStatus)
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9
-  return { vol, volStatus, greeks, greeksStatus, seconds }
+  return { premiumUsd: price, vol, volStatus, greeks, greeksStatus, seconds }
 }
 
 const summarise = (chain: Chain, v: Valued, minMark: number): string => {
@@ -106,29 +107,44 @@ const summarise = (chain: Chain, v: Valued, minMark: number): string => {
   ].join("\n")
 }
 
+/** The typed error of a row's status, with the attainable range for a premium out of bounds. */
+const rowError = (code: number, type: "call" | "put", premium: number, F: number, K: number, T: number) =>
+  BatchStatus.toError(
+    code,
+    premium,
+    code === BatchStatus.BELOW_INTRINSIC || code === BatchStatus.ABOVE_MAXIMUM
+      ? Black76.priceBounds(type, F, K, T, 0)
+      : undefined
+  )
+
 const write = async (chain: Chain, v: Valued, path: string): Promise<void> => {
   mkdirSync(dirname(path), { recursive: true })
   const format = path.endsWith(".jsonl") ? "jsonl" : "csv"
   const writer = openWriter(path, format, [])
   for (let i = 0; i < chain.length; i++) {
-    const ok = v.volStatus[i] === BatchStatus.OK
-    await writer.write({
-      timestamp_ms: chain.timestampMs[i],
-      instrument_name: chain.instrument[i],
-      expiry_years: Time.yearFraction(chain.timestampMs[i]!, chain.expiryMs[i]!),
-      forward: chain.forward[i],
-      strike: chain.strike[i],
-      mark_btc: chain.markBtc[i],
-      deribit_iv: chain.markIv[i],
-      iv: ok ? v.vol[i] : null,
-      delta: ok ? v.greeks.delta[i] : null,
-      deribit_delta: chain.venueDelta[i],
-      vega_usd_per_vol_point: ok ? v.greeks.vega[i]! / 100 : null,
-      deribit_vega: chain.venueVega[i],
-      gamma_per_usd: ok ? v.greeks.gamma[i] : null,
-      theta_usd_per_day: ok ? v.greeks.theta[i]! / 365 : null,
-      error: ok ? undefined : { status: v.volStatus[i], ...BatchStatus.describe(v.volStatus[i]!) }
-    })
+    const code = v.volStatus[i]!
+    const ok = code === BatchStatus.OK
+    const type = chain.isCall[i] === 1 ? "call" : "put"
+    const F = chain.forward[i]!, K = chain.strike[i]!, T = chain.expiry[i]!
+    await writer.write(
+      {
+        timestamp_ms: chain.timestampMs[i],
+        instrument_name: chain.instrument[i],
+        expiry_years: T,
+        forward: F,
+        strike: K,
+        mark_btc: chain.markBtc[i],
+        deribit_iv: chain.markIv[i],
+        iv: ok ? v.vol[i] : null,
+        delta: ok ? v.greeks.delta[i] : null,
+        deribit_delta: chain.venueDelta[i],
+        vega_usd_per_vol_point: ok ? v.greeks.vega[i]! / 100 : null,
+        deribit_vega: chain.venueVega[i],
+        gamma_per_usd: ok ? v.greeks.gamma[i] : null,
+        theta_usd_per_day: ok ? v.greeks.theta[i]! / 365 : null
+      },
+      ok ? {} : { error: toRecord(rowError(code, type, v.premiumUsd[i]!, F, K, T)) }
+    )
   }
   await writer.close()
 }

@@ -3,11 +3,13 @@
  * input row, in order; a line that cannot be read becomes a row whose error names the line.
  */
 import { createReadStream, createWriteStream } from "node:fs"
-import { access, constants } from "node:fs/promises"
+import { access, constants, stat } from "node:fs/promises"
 import { extname } from "node:path"
 import { createInterface } from "node:readline"
 import type { Writable } from "node:stream"
+import type { ErrorRecord } from "@hedgekit/sdk"
 import { formatLine, parseLine } from "./Csv.js"
+import type { Outcome } from "./Rows.js"
 
 export type Format = "jsonl" | "csv"
 export type Row = Readonly<Record<string, unknown>>
@@ -27,14 +29,12 @@ export const formatOfPath = (path: string): Format | undefined => {
 export const unreadable: unique symbol = Symbol.for("@hedgekit/cli/unreadable")
 
 export interface UnreadableRow {
-  readonly [unreadable]: true
-  readonly error: { readonly tag: string; readonly field: string; readonly value: unknown; readonly message: string }
+  readonly [unreadable]: ErrorRecord
 }
 
 const unreadableRow = (lineNo: number, line: string, message: string, fields: Row = {}): Row & UnreadableRow => ({
   ...fields,
-  [unreadable]: true,
-  error: {
+  [unreadable]: {
     tag: "InvalidInput",
     field: `line ${lineNo}`,
     value: line.length > 200 ? `${line.slice(0, 200)}…` : line,
@@ -42,11 +42,23 @@ const unreadableRow = (lineNo: number, line: string, message: string, fields: Ro
   }
 })
 
-export const isUnreadable = (row: Row): row is Row & UnreadableRow => unreadable in row
+/** The error of a row the reader could not read, if it is one. */
+export const readError = (row: Row): ErrorRecord | undefined => (row as Partial<UnreadableRow>)[unreadable]
 
-/** Fails unless `path` ("-" is stdin) can be read: checked before any output is created. */
-export const checkReadable = async (path: string): Promise<void> => {
-  if (path !== "-") await access(path, constants.R_OK)
+/**
+ * Fails unless `input` ("-" is stdin) is a readable file or stream and is not `output` itself: checked before
+ * the output is created, so that a wrong invocation never truncates a file.
+ */
+export const checkInputAndOutput = async (input: string, output: string): Promise<void> => {
+  if (input === "-") return
+  await access(input, constants.R_OK)
+  const info = await stat(input)
+  if (info.isDirectory()) throw new Error(`${input} is a directory, not a file of rows`)
+  if (output === "-") return
+  const target = await stat(output).catch(() => undefined)
+  if (target !== undefined && target.dev === info.dev && target.ino === info.ino) {
+    throw new Error(`the output ${output} is the input: writing it would destroy the rows being read`)
+  }
 }
 
 /**
@@ -94,18 +106,20 @@ export async function* readRows(
   }
 }
 
-/** A row sink. */
+/** A row sink: each input row with its outcome (added fields, or the error that stopped it). */
 export interface RowWriter {
-  readonly write: (row: Row) => Promise<void>
+  readonly write: (input: Row, outcome: Outcome) => Promise<void>
   readonly close: () => Promise<void>
 }
 
 const ERROR_COLUMNS = ["error_tag", "error_field", "error_value", "error_message"] as const
 
 /**
- * Opens a sink. JSON Lines writes each row as it comes. CSV needs its columns up front: with `header` (the
- * input's own columns, when the input is CSV) rows stream out under it plus the `extra` output columns;
- * without, rows are held until `close` and written under the union of their fields, so no field is dropped.
+ * Opens a sink. JSON Lines writes `{ ...input, ...output }`, or `{ ...input, error }` for a failed row.
+ * CSV writes the input's columns, then the `extra` output columns, then `error_tag, error_field, error_value,
+ * error_message`; an output column of the same name as an input column takes its place. CSV needs its columns
+ * up front: with `header` (the input's own columns, when the input is CSV) rows stream out; without, rows are
+ * held until `close` and written under the union of their fields, so that no field is dropped.
  */
 export const openWriter = (
   path: string,
@@ -131,51 +145,54 @@ export const openWriter = (
       })
     })
   }
-  const csvLine = (columns: ReadonlyArray<string>, row: Row): string => {
-    const error = row["error"] as Record<string, unknown> | undefined
-    return formatLine(columns.map((name) => {
-      if (name.startsWith("error_") && error !== undefined) return error[name.slice(6)]
-      return row[name]
-    })) + "\n"
-  }
-  const columnsFrom = (inputs: ReadonlyArray<string>): Array<string> => [
-    ...inputs.filter((k) => !extra.includes(k) && k !== "error"),
+  const computed = new Set<string>([...extra, ...ERROR_COLUMNS])
+  const columnsFrom = (inputs: Iterable<string>): Array<string> => [
+    ...[...inputs].filter((k) => !computed.has(k)),
     ...extra,
     ...ERROR_COLUMNS
   ]
+  const csvLine = (columns: ReadonlyArray<string>, input: Row, { error, output }: Outcome): string =>
+    formatLine(columns.map((name) => {
+      if (name.startsWith("error_") && computed.has(name)) {
+        return error === undefined ? undefined : error[name.slice(6) as keyof ErrorRecord]
+      }
+      if (computed.has(name)) return output?.[name]
+      return input[name]
+    })) + "\n"
   let columns: Array<string> | undefined
-  const held: Array<Row> = []
-  const finish = (): Promise<void> => {
-    if (failure !== undefined) return Promise.reject(failure)
-    if (path === "-") return Promise.resolve()
-    return new Promise((resolve, reject) => {
-      out.once("error", reject)
-      out.end(() => (failure === undefined ? resolve() : reject(failure)))
-    })
-  }
+  const held: Array<readonly [Row, Outcome]> = []
   return {
-    write: (row) => {
-      if (format === "jsonl") return put(JSON.stringify(row) + "\n")
+    write: (input, outcome) => {
+      if (format === "jsonl") {
+        const row = outcome.error !== undefined ? { ...input, error: outcome.error } : { ...input, ...outcome.output }
+        return put(JSON.stringify(row) + "\n")
+      }
       if (columns === undefined) {
         const known = header?.()
         if (known === undefined) {
-          held.push(row)
+          held.push([input, outcome])
           return Promise.resolve()
         }
         columns = columnsFrom(known)
-        return put(formatLine(columns) + "\n" + csvLine(columns, row))
+        return put(formatLine(columns) + "\n" + csvLine(columns, input, outcome))
       }
-      return put(csvLine(columns, row))
+      return put(csvLine(columns, input, outcome))
     },
     close: async () => {
       if (format === "csv" && columns === undefined) {
-        const union = new Set<string>()
-        for (const row of held) for (const key of Object.keys(row)) union.add(key)
-        const all = columnsFrom([...union])
+        const known = header?.()
+        const union = new Set<string>(known ?? [])
+        if (known === undefined) for (const [input] of held) for (const key of Object.keys(input)) union.add(key)
+        const all = columnsFrom(union)
         await put(formatLine(all) + "\n")
-        for (const row of held) await put(csvLine(all, row))
+        for (const [input, outcome] of held) await put(csvLine(all, input, outcome))
       }
-      await finish()
+      if (failure !== undefined) throw failure
+      if (path === "-") return
+      await new Promise<void>((resolve, reject) => {
+        out.once("error", reject)
+        out.end(() => (failure === undefined ? resolve() : reject(failure)))
+      })
     }
   }
 }

@@ -86,7 +86,7 @@ const parseCommon = (row: Row): Parsed => {
   return { model, type, underlying, strike, expiry, rate, dividend }
 }
 
-const priceRow = (row: Row): Row => {
+const priceOutputs = (row: Row): Row => {
   const p = parseCommon(row)
   const vol = numberField(
     row,
@@ -94,16 +94,14 @@ const priceRow = (row: Row): Row => {
     p.model === "bachelier" ? "an absolute normal vol > 0 (price units per √year)" : "a vol > 0 (decimal, 0.2 = 20 %)"
   )
   if (p.model === "bsm") {
-    const g = BlackScholes.greeks(p.type, p.underlying, p.strike, p.expiry, p.rate, p.dividend, vol)
-    return { ...row, ...g }
+    return { ...BlackScholes.greeks(p.type, p.underlying, p.strike, p.expiry, p.rate, p.dividend, vol) }
   }
-  const g = p.model === "black76"
-    ? Black76.greeks(p.type, p.underlying, p.strike, p.expiry, p.rate, vol)
-    : Bachelier.greeks(p.type, p.underlying, p.strike, p.expiry, p.rate, vol)
-  return { ...row, ...g }
+  return p.model === "black76"
+    ? { ...Black76.greeks(p.type, p.underlying, p.strike, p.expiry, p.rate, vol) }
+    : { ...Bachelier.greeks(p.type, p.underlying, p.strike, p.expiry, p.rate, vol) }
 }
 
-const ivRow = (row: Row): Row => {
+const ivOutputs = (row: Row): Row => {
   const p = parseCommon(row)
   const price = numberField(row, "price", "a finite option price (discounted premium)")
   const vol = p.model === "bsm"
@@ -111,21 +109,32 @@ const ivRow = (row: Row): Row => {
     : p.model === "black76"
     ? Black76.impliedVol(p.type, price, p.underlying, p.strike, p.expiry, p.rate)
     : Bachelier.impliedVol(p.type, price, p.underlying, p.strike, p.expiry, p.rate)
-  return { ...row, vol }
+  return { vol }
 }
 
 /** The output fields a command adds, in order (for CSV headers). */
 export const outputFields = (command: Command): ReadonlyArray<string> =>
   command === "price" ? ["price", "delta", "gamma", "vega", "theta", "rho", "dividendRho"] : ["vol"]
 
-/** One output row: the input with results, or with an `error` record. Never throws for a bad row. */
-export const processRow = (command: Command, row: Row): Row => {
+/** What one row gives: the fields a command adds, or the error that stopped it. */
+export interface Outcome {
+  readonly output?: Row
+  readonly error?: ErrorRecord
+}
+
+/** Evaluates one row. Never throws for a bad row. */
+export const evaluateRow = (command: Command, row: Row): Outcome => {
   try {
-    return command === "price" ? priceRow(row) : ivRow(row)
+    return { output: command === "price" ? priceOutputs(row) : ivOutputs(row) }
   } catch (error) {
-    if (isHedgekitError(error)) return { ...row, error: toRecord(error) }
-    return { ...row, error: errorRecord(error) }
+    return { error: isHedgekitError(error) ? toRecord(error) : errorRecord(error) }
   }
+}
+
+/** One output row: the input with its results, or with an `error` record. */
+export const processRow = (command: Command, row: Row): Row => {
+  const { error, output } = evaluateRow(command, row)
+  return error !== undefined ? { ...row, error } : { ...row, ...output }
 }
 
 const errorRecord = (error: unknown): ErrorRecord => ({

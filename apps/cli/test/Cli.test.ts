@@ -90,4 +90,37 @@ describe("hedgekit binary", () => {
     expect(hedgekit(["price", "--input", join(dir, "missing.csv"), "--output", keep]).status).not.toBe(0)
     expect(readFileSync(keep, "utf8")).toBe("precious\n")
   })
+
+  it("input columns named error or error_* pass through; the error columns carry only this row's error", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hk-cli-"))
+    const src = join(dir, "in.csv")
+    writeFileSync(src, "id,model,type,spot,strike,expiry,vol,error,error_note\n1,bsm,call,100,100,1,0.2,keep,n1\n2,bsm,call,-1,100,1,0.2,keep2,n2\n")
+    const p = hedgekit(["price", "--input", src, "--output", "-", "--output-format", "csv"])
+    const [header, ok, bad] = p.stdout.trim().split("\n")
+    expect(header!.startsWith("id,model,type,spot,strike,expiry,vol,error,error_note,price,")).toBe(true)
+    expect(ok!.startsWith("1,bsm,call,100,100,1,0.2,keep,n1,7.96556745540579")).toBe(true)
+    expect(ok!.endsWith(",,,,")).toBe(true)
+    expect(bad).toContain("keep2,n2,")
+    expect(bad).toContain("InvalidInput,spot,-1")
+  })
+
+  it("a header-only CSV gives a header-only CSV with the input columns", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hk-cli-"))
+    const src = join(dir, "in.csv")
+    writeFileSync(src, "id,model,type,spot,strike,expiry,vol\n")
+    const p = hedgekit(["price", "--input", src, "--output", "-"])
+    expect(p.stdout.trim()).toBe(
+      "id,model,type,spot,strike,expiry,vol,price,delta,gamma,vega,theta,rho,dividendRho,error_tag,error_field,error_value,error_message"
+    )
+  })
+
+  it("refuses a directory as input and the input as output, leaving every file as it was", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hk-cli-"))
+    const keep = join(dir, "keep.csv")
+    writeFileSync(keep, "id,model,type,spot,strike,expiry,vol\n1,bsm,call,100,100,1,0.2\n")
+    const before = readFileSync(keep, "utf8")
+    expect(hedgekit(["price", "--input", dir, "--output", keep]).status).not.toBe(0)
+    expect(hedgekit(["price", "--input", keep, "--output", keep]).status).not.toBe(0)
+    expect(readFileSync(keep, "utf8")).toBe(before)
+  })
 })
