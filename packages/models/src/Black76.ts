@@ -13,7 +13,7 @@
  */
 import { BatchStatus, PriceOutOfBounds } from "@hedgekit/sdk"
 import type { EuropeanBatch, GreeksColumns as SdkGreeksColumns, Instrument } from "@hedgekit/sdk"
-import { blackGreeksOne, one } from "./internal/blackKernel.js"
+import { blackGreeksOne, oneGreeks } from "./internal/blackKernel.js"
 import { greeksRows, priceRows } from "./internal/black76Rows.js"
 import { impliedBlackVolatility } from "./internal/letsBeRational.js"
 import { black } from "./internal/normalisedBlack.js"
@@ -107,14 +107,7 @@ export const greeks = (
   check(forward, strike, expiry, rate)
   throwIfInvalid(volStatus(vol, expiry), vol)
   blackGreeksOne(q, forward, strike, expiry, rate, undefined, vol)
-  return {
-    price: one.price[0]!,
-    delta: one.delta[0]!,
-    gamma: one.gamma[0]!,
-    vega: one.vega[0]!,
-    theta: one.theta[0]!,
-    rho: one.rho[0]!
-  }
+  return oneGreeks()
 }
 
 /**

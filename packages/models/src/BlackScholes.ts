@@ -13,7 +13,7 @@
 import { BatchStatus, PriceOutOfBounds } from "@hedgekit/sdk"
 import type { GreeksColumns } from "./Black76.js"
 import type { Instrument } from "@hedgekit/sdk"
-import { blackGreeksLoop, blackGreeksOne, one } from "./internal/blackKernel.js"
+import { blackGreeksLoop, blackGreeksOne, one, oneGreeks } from "./internal/blackKernel.js"
 import { impliedBlackVolatilityAt } from "./internal/letsBeRational.js"
 import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./internal/sentinels.js"
 import { CARRY, DISCOUNT, FORWARD, FORWARD_MINUS_STRIKE, LOG_MONEYNESS, spotPrice, spotTerms, terms } from "./internal/spotTerms.js"
@@ -134,15 +134,7 @@ export const greeks = (
   check(spot, strike, expiry, rate, dividend)
   throwIfInvalid(volStatus(vol, expiry), vol)
   blackGreeksOne(q, spot, strike, expiry, rate, dividend, vol)
-  return {
-    price: one.price[0]!,
-    delta: one.delta[0]!,
-    gamma: one.gamma[0]!,
-    vega: one.vega[0]!,
-    theta: one.theta[0]!,
-    rho: one.rho[0]!,
-    dividendRho: one.dividendRho[0]!
-  }
+  return { ...oneGreeks(), dividendRho: one.dividendRho[0]! }
 }
 
 /**

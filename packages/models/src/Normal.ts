@@ -20,12 +20,11 @@
 import { InvalidInput } from "@hedgekit/sdk"
 import { as241Tail } from "./internal/as241.js"
 import { erfcxLarge, erfcxMid, erfSmall } from "./internal/cody.js"
+import { expNegScaledSquare } from "./internal/exactSquare.js"
 
 // Constants as a const enum, written in as literals: V8 reloads and checks module-level `const` doubles at each
 // use in optimised code instead of folding them.
 const enum C {
-  /** Veltkamp splitting constant 2^27 + 1: splits a double into two 26-bit halves whose products are exact. */
-  SPLITTER = 134217729,
   SQRT1_2 = 0.7071067811865476,
   INV_SQRT_2PI = 0.3989422804014327,
   /** Cody's switch between the erf and erfc approximations, and the same point in Φ's argument (0.46875·√2). */
@@ -36,41 +35,6 @@ const enum C {
 const notANumber = (field: string): InvalidInput =>
   new InvalidInput({ field, value: NaN, expected: "a number (±Infinity is allowed)" })
 
-/**
- * exp(−x²) with x² represented exactly as p + e (Dekker's product), so the only errors are those of
- * `Math.exp` at an exact argument and one multiplication. Valid for |x| < 1e150.
- */
-function expNegSquare(x: number): number {
-  const c = C.SPLITTER * x
-  const hi = c - (c - x)
-  const lo = x - hi
-  const p = x * x
-  const e = hi * hi - p + 2 * hi * lo + lo * lo
-  return Math.exp(-p) * (1 - e)
-}
-
-/** exp(−x²/2) to within about one ulp, same technique as {@link expNegSquare}. */
-function expNegHalfSquare(x: number): number {
-  const c = C.SPLITTER * x
-  const hi = c - (c - x)
-  const lo = x - hi
-  const p = x * x
-  const e = hi * hi - p + 2 * hi * lo + lo * lo
-  return Math.exp(-0.5 * p) * (1 - 0.5 * e)
-}
-
-/**
- * exp(−x²/4) to within about one ulp; squaring it gives exp(−x²/2) for arguments where exp(−x²/2) alone
- * would be subnormal, so the final product rounds only once into the subnormal range.
- */
-function expNegQuarterSquare(x: number): number {
-  const c = C.SPLITTER * x
-  const hi = c - (c - x)
-  const lo = x - hi
-  const p = x * x
-  const e = hi * hi - p + 2 * hi * lo + lo * lo
-  return Math.exp(-0.25 * p) * (1 - 0.25 * e)
-}
 
 
 
@@ -86,8 +50,8 @@ function erfcxNonNegative(y: number): number {
 function erfcUpper(y: number): number {
   if (y > 27.3) return 0 // erfc(27.3) < 2^−1075
   const r = y <= 4 ? erfcxMid(y) : erfcxLarge(y)
-  if (y < 26) return r * expNegSquare(y)
-  const g = expNegHalfSquare(y)
+  if (y < 26) return r * expNegScaledSquare(y, 1)
+  const g = expNegScaledSquare(y, 0.5)
   return r * g * g
 }
 
@@ -129,12 +93,7 @@ export const erfcx = (x: number): number => {
   if (x >= 0) return erfcxNonNegative(x)
   if (x < -26.628) return Infinity
   // erfcx(x) = 2·exp(x²) − erfcx(−x); the difference is benign since erfcx(−x) ≤ 1 ≤ exp(x²).
-  const c = C.SPLITTER * x
-  const hi = c - (c - x)
-  const lo = x - hi
-  const p = x * x
-  const e = hi * hi - p + 2 * hi * lo + lo * lo
-  return 2 * (Math.exp(p) * (1 + e)) - erfcxNonNegative(-x)
+  return 2 * expNegScaledSquare(x, -1) - erfcxNonNegative(-x)
 }
 
 /**
@@ -148,14 +107,14 @@ export const cdf = (x: number): number => {
   if (x < -C.CDF_CENTRAL) {
     if (x < -39) return 0
     const r = 0.5 * erfcxNonNegative(-C.SQRT1_2 * x)
-    if (x > -37) return r * expNegHalfSquare(x)
-    const g = expNegQuarterSquare(x)
+    if (x > -37) return r * expNegScaledSquare(x, 0.5)
+    const g = expNegScaledSquare(x, 0.25)
     return r * g * g
   }
   if (x <= C.CDF_CENTRAL) return 0.5 + 0.5 * erfSmall(C.SQRT1_2 * x)
   if (x > 8.3) return 1 // Φ(−8.3) < ε/4
   // 1 − Φ(−x) ≥ 0.74, so the subtraction loses nothing.
-  return 1 - 0.5 * erfcxNonNegative(C.SQRT1_2 * x) * expNegHalfSquare(x)
+  return 1 - 0.5 * erfcxNonNegative(C.SQRT1_2 * x) * expNegScaledSquare(x, 0.5)
 }
 
 /**
@@ -167,9 +126,9 @@ export const cdf = (x: number): number => {
 export const pdf = (x: number): number => {
   if (x !== x) throw notANumber("x")
   const y = Math.abs(x)
-  if (y < 37) return C.INV_SQRT_2PI * expNegHalfSquare(x)
+  if (y < 37) return C.INV_SQRT_2PI * expNegScaledSquare(x, 0.5)
   if (y > 39) return 0
-  const g = expNegQuarterSquare(x)
+  const g = expNegScaledSquare(x, 0.25)
   return C.INV_SQRT_2PI * g * g
 }
 
@@ -228,7 +187,7 @@ export const inverseCdf = (p: number): number => {
   let x = ppnd16Tail(r)
   if (r >= 2.2250738585072014e-308) {
     // Halley step on Φ(x) − r with Φ and φ sharing one exponential; Φ(x) ≈ r so the difference is exact.
-    const g = expNegHalfSquare(x)
+    const g = expNegScaledSquare(x, 0.5)
     const phi = C.INV_SQRT_2PI * g
     const d = (0.5 * erfcxNonNegative(-C.SQRT1_2 * x) * g - r) / phi
     x -= d / (1 + 0.5 * x * d)
@@ -240,6 +199,6 @@ export const inverseCdf = (p: number): number => {
 function erfSmallOrUpper(v: number): number {
   const y = Math.abs(v)
   if (y <= C.CODY_THRESHOLD) return erfSmall(v)
-  const r = 1 - erfcxMid(y) * expNegSquare(y)
+  const r = 1 - erfcxMid(y) * expNegScaledSquare(y, 1)
   return v < 0 ? -r : r
 }

@@ -17,6 +17,7 @@ import { BatchStatus } from "@hedgekit/sdk"
 import type { GreeksColumns } from "../Black76.js"
 import { cdf, erf, pdf } from "../Normal.js"
 import { erfcxLarge, erfcxMid, erfSmall } from "./cody.js"
+import { expNegScaledSquare } from "./exactSquare.js"
 import { expansionOverVega } from "./normalisedBlack.js"
 
 /**
@@ -30,8 +31,6 @@ const enum Const {
   SQRT_PI_OVER_2 = 1.2533141373155003,
   INV_SQRT_2PI = 0.3989422804014327,
   SQRT_2PI = 2.5066282746310002,
-  /** Veltkamp splitter 2^27 + 1: d² as an exact hi² + error, so exp(−d²/2) is taken at the exact square. */
-  SPLITTER = 134217729,
   /** Beyond this |d|, φ(d) nears the subnormal range: take the careful path. */
   WING = 37
 }
@@ -115,11 +114,7 @@ export const blackGreeksLoop = (
     const o = x > 0 ? -1 : 1 // the out-of-the-money side: +1 call when F ≤ K, −1 put when F > K
     let p1: number, t1: number, t2: number
     if (d1 > -Const.WING && d1 < Const.WING && d2 > -Const.WING && d2 < Const.WING) {
-      const split = Const.SPLITTER * d1
-      const hi = split - (split - d1)
-      const lo = d1 - hi
-      const square = d1 * d1
-      p1 = Const.INV_SQRT_2PI * Math.exp(-0.5 * square) * (1 - 0.5 * (hi * hi - square + 2 * hi * lo + lo * lo))
+      p1 = Const.INV_SQRT_2PI * expNegScaledSquare(d1, 0.5)
       t1 = lowerTail(d1, p1)
       t2 = lowerTail(d2, p1 * ratio)
     } else {
@@ -230,3 +225,13 @@ export const blackGreeksOne = (
     oneStatus
   )
 }
+
+/** The Greeks of the last {@link blackGreeksOne} row as an object (dividend rho is the caller's to add). */
+export const oneGreeks = () => ({
+  price: one.price[0]!,
+  delta: one.delta[0]!,
+  gamma: one.gamma[0]!,
+  vega: one.vega[0]!,
+  theta: one.theta[0]!,
+  rho: one.rho[0]!
+})
