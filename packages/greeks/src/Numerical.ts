@@ -1,0 +1,384 @@
+/**
+ * Greeks of any `PricingModel`, including a plugin that ships only `price`: Richardson-extrapolated central
+ * differences, taken of the model's analytic Greeks where it has them (so that, say, speed is one difference of
+ * gamma rather than three of the price) and of the price otherwise.
+ *
+ * Method, per Greek:
+ * - A central difference of order n (n = 1, 2, 3) at steps h and h/2, combined as (4·D(h/2) − D(h))/3, which
+ *   cancels the h² term and leaves an O(h⁴) truncation error. Mixed derivatives (vanna, charm, veta, zomma,
+ *   color) are tensor products of these one-dimensional stencils.
+ * - Steps are powers of two near a fraction c_n of each input's own scale of variation, so that every bumped
+ *   input is exact: for the forward and strike, w = F·s·m with s = σ̂√T the total Black standard deviation
+ *   implied by the model's own price (the normal one, σ̂ₙ√T·m, where it has no Black vol) and
+ *   m = min(1, s/|ln(F/K)|) — so a one-hour option is differenced on its own scale, and a far wing on the
+ *   faster scale of its Gaussian tail; for expiry and vol, T·m² and σ·m²; for the rate 1/T (the
+ *   premium is discounted by e^{−rT}); for other parameters max(|p|, 10⁻³) or the caller's `paramScales`. c₁ = 2·10⁻³, c₂ = 5·10⁻³,
+ *   c₃ = 1.5·10⁻², which balance the h⁴ truncation against rounding (ε/hⁿ) for each order.
+ * - Differences of the price are taken of the out-of-the-money option, and put-call parity
+ *   (V_call − V_put = e^{−rT}(F − K), which every model of the SDK contract satisfies) adds its exact terms:
+ *   an in-the-money price is mostly intrinsic value, and differencing it would bury its gamma in rounding.
+ * - When the model rejects a bumped input (a parameter at the edge of its domain), the steps of that Greek
+ *   are halved until it accepts them.
+ *
+ * Every estimate reports how it was obtained (`method`, and the function it differenced in `from`).
+ * Measured on the closed-form models (test suite `Numerical.test.ts`): first-order Greeks ≤ 1e-8 relative,
+ * second-order ≤ 1e-6.
+ *
+ * Units are those of `ClosedForm`: raw partial derivatives per 1 unit of forward, strike, vol parameter, year
+ * and rate; time derivatives for calendar time passing (−∂/∂T).
+ *
+ * @since 0.1.0
+ */
+import { Bachelier, Black76 } from "@hedgekit/models"
+import { InvalidInput, isHedgekitError, NoConvergence } from "@hedgekit/sdk"
+import type { EuropeanOption, Greeks as ModelGreeks, PricingModel } from "@hedgekit/sdk"
+
+/**
+ * The Greeks this module estimates. Those named `vega`…`ultima`, `vanna`, `zomma` and `veta` need a volatility
+ * parameter (see {@link Options.volParam}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type GreekName =
+  | "delta" | "gamma" | "vega" | "theta" | "rho" | "vanna" | "volga" | "charm" | "veta" | "speed" | "zomma"
+  | "color" | "ultima" | "dualDelta" | "dualGamma"
+
+/**
+ * How one number was obtained: `analytic` (the model's own `greeks`), or `difference` of the function `from`
+ * (`price`, or the model's analytic `delta`, `gamma` or `vega`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Estimate {
+  readonly value: number
+  readonly method: "analytic" | "difference"
+  readonly from: "model" | "price" | "delta" | "gamma" | "vega"
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Result {
+  readonly price: number
+  /** Every Greek the model's inputs allow (no vega family without a vol parameter). */
+  readonly greeks: { readonly [G in GreekName]?: Estimate }
+  /** ∂V/∂p for each numeric model parameter p, per 1 unit of p. */
+  readonly params: { readonly [name: string]: Estimate }
+  /** The largest steps used, per input (absolute units). */
+  readonly steps: { readonly forward: number; readonly strike: number; readonly expiry: number; readonly rate: number; readonly [param: string]: number }
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /**
+   * The numeric parameter that plays the volatility, whose derivatives are vega, vanna, volga, veta, zomma and
+   * ultima. Default: `"vol"` when the parameters have one; `null` for none.
+   */
+  readonly volParam?: string | null
+  /** Use the model's analytic `greeks` where it has them (default true). */
+  readonly useAnalytic?: boolean
+  /**
+   * The scale on which the price varies with each named parameter (default max(|p|, 10⁻³); the vol parameter's
+   * comes from the option's implied vol). A yield that enters as q·T, for instance, varies on the scale 1/T.
+   */
+  readonly paramScales?: { readonly [name: string]: number }
+}
+
+// Input dimensions; parameters follow from index PARAM on.
+const F_ = 0, K_ = 1, T_ = 2, R_ = 3, PARAM = 4
+
+/** A one-dimensional Richardson stencil: offsets in units of h and weights, for the n-th derivative times hⁿ. */
+type Stencil = ReadonlyArray<readonly [offset: number, weight: number]>
+
+const S1: Stencil = [[-1, 1 / 6], [-0.5, -4 / 3], [0.5, 4 / 3], [1, -1 / 6]]
+const S2: Stencil = [[-1, -1 / 3], [-0.5, 16 / 3], [0, -10], [0.5, 16 / 3], [1, -1 / 3]]
+const S3: Stencil = [[-2, 1 / 6], [-1, -17 / 3], [-0.5, 32 / 3], [0.5, -32 / 3], [1, 17 / 3], [2, -1 / 6]]
+const STENCIL = [undefined, S1, S2, S3] as const
+/** Step fractions by total derivative order. */
+const C = [0, 2e-3, 5e-3, 1.5e-2] as const
+
+type Source = "price" | "delta" | "gamma" | "vega"
+
+interface Plan {
+  /** The Greek, or the parameter, being estimated (for messages). */
+  readonly greek: string
+  readonly from: Source
+  /** Derivative order per dimension (dimension index → order). */
+  readonly orders: ReadonlyArray<readonly [dim: number, order: number]>
+  /** −1 for a derivative in calendar time (−∂/∂T), else +1. */
+  readonly sign: number
+}
+
+interface GreekPlan extends Plan {
+  readonly name: GreekName
+}
+
+const plan = (name: GreekName, from: Source, orders: Plan["orders"], sign = 1): GreekPlan => ({ name, greek: name, from, orders, sign })
+const V_ = -1 // placeholder for the vol dimension, resolved per call
+
+const PRICE_PLANS: ReadonlyArray<GreekPlan> = [
+  plan("delta", "price", [[F_, 1]]),
+  plan("gamma", "price", [[F_, 2]]),
+  plan("speed", "price", [[F_, 3]]),
+  plan("theta", "price", [[T_, 1]], -1),
+  plan("rho", "price", [[R_, 1]]),
+  plan("charm", "price", [[F_, 1], [T_, 1]], -1),
+  plan("color", "price", [[F_, 2], [T_, 1]], -1),
+  plan("dualDelta", "price", [[K_, 1]]),
+  plan("dualGamma", "price", [[K_, 2]]),
+  plan("vega", "price", [[V_, 1]]),
+  plan("volga", "price", [[V_, 2]]),
+  plan("ultima", "price", [[V_, 3]]),
+  plan("vanna", "price", [[F_, 1], [V_, 1]]),
+  plan("zomma", "price", [[F_, 2], [V_, 1]]),
+  plan("veta", "price", [[V_, 1], [T_, 1]], -1)
+]
+
+// With analytic first-order Greeks: the lowest-order difference available for each higher-order Greek.
+const ANALYTIC_PLANS: ReadonlyArray<GreekPlan> = [
+  plan("speed", "gamma", [[F_, 1]]),
+  plan("charm", "delta", [[T_, 1]], -1),
+  plan("color", "gamma", [[T_, 1]], -1),
+  plan("dualDelta", "price", [[K_, 1]]),
+  plan("dualGamma", "price", [[K_, 2]]),
+  plan("volga", "vega", [[V_, 1]]),
+  plan("ultima", "vega", [[V_, 2]]),
+  plan("vanna", "delta", [[V_, 1]]),
+  plan("zomma", "gamma", [[V_, 1]]),
+  plan("veta", "vega", [[T_, 1]], -1)
+]
+
+const VOL_GREEKS: ReadonlySet<GreekName> = new Set(["vega", "volga", "ultima", "vanna", "zomma", "veta"])
+
+/**
+ * Put-call parity terms: the Greek of the option minus that of its parity partner, per unit of
+ * ζ·e^{−rT} (ζ = +1 when the option is a call valued through the put).
+ */
+const parityTerm = (greek: string, F: number, K: number, T: number, r: number): number => {
+  switch (greek) {
+    case "delta":
+      return 1
+    case "dualDelta":
+      return -1
+    case "theta":
+      return r * (F - K)
+    case "rho":
+      return -T * (F - K)
+    case "charm":
+      return r
+    default:
+      return 0
+  }
+}
+
+const numericParams = (params: unknown): ReadonlyArray<string> =>
+  typeof params === "object" && params !== null
+    ? Object.keys(params).filter((k) => typeof (params as Record<string, unknown>)[k] === "number")
+    : []
+
+/**
+ * The option's scale of variation in the forward, from its own price: `width` = the implied standard deviation
+ * in price units (Black σ̂√T·F — σ̂√T·K for the strike — or the normal σ̂ₙ√T where the price has no Black vol, e.g. K ≤ 0), times
+ * `tail` = min(1, 1/|d|) with d the standardised moneyness (a far wing varies on the faster scale of its
+ * Gaussian tail). The fallback for a price with no implied vol at all is 1 % of the larger of |F| and |K|.
+ */
+const variation = (
+  option: EuropeanOption,
+  price: number
+): { readonly width: number; readonly strikeWidth: number; readonly tail: number } => {
+  const { expiry, forward, rate, strike, type } = option
+  const root = Math.sqrt(expiry)
+  if (forward > 0 && strike > 0) {
+    try {
+      const s = Black76.impliedVol(type, price, forward, strike, expiry, rate) * root
+      const x = Math.abs(Math.log(forward / strike))
+      const tail = x <= s ? 1 : s / x
+      if (s > 0 && Number.isFinite(s)) return { width: forward * s * tail, strikeWidth: strike * s * tail, tail }
+    } catch {
+      // no lognormal vol (at intrinsic, or beyond the lognormal range): try the normal one
+    }
+  }
+  try {
+    const s = Bachelier.impliedVol(type, price, forward, strike, expiry, rate) * root
+    const x = Math.abs(forward - strike)
+    const tail = x <= s ? 1 : s / x
+    if (s > 0 && Number.isFinite(s)) return { width: s * tail, strikeWidth: s * tail, tail }
+  } catch {
+    // no implied vol at all
+  }
+  const width = 0.01 * Math.max(Math.abs(forward), Math.abs(strike), Number.MIN_VALUE)
+  return { width, strikeWidth: width, tail: 1 }
+}
+
+/**
+ * The power of two nearest `h`. Then x + offset·h is exact for every offset of the stencil — its weights assume
+ * exact offsets, and a rounded F + h would pass the rounding of F (an ulp, ~1e-12 of a small step) to the
+ * difference, amplified by 1/hⁿ — except where a node crosses into the next binade and rounds by one ulp of x;
+ * that is accepted when it is below 2⁻⁴⁰ of the step, and the step halved otherwise.
+ */
+const exactStep = (x: number, h: number, stencil: Stencil): number => {
+  let step = 2 ** Math.round(Math.log2(h))
+  for (let k = 0; k < 60; k++) {
+    if (stencil.every(([offset]) => Math.abs(x + offset * step - x - offset * step) <= step * 2 ** -40)) return step
+    step /= 2
+  }
+  return step
+}
+
+const fail = (greek: string, detail: string, iterations: number): NoConvergence =>
+  new NoConvergence({ method: "Richardson central differences", iterations, detail: `${greek}: ${detail}` })
+
+/**
+ * Greeks of one option under `model` with `params`.
+ *
+ * Throws the model's own error (e.g. `InvalidInput`) when the option itself cannot be priced, and
+ * `NoConvergence` when the model rejects every step of a Greek down to 2⁻³⁰ of its scale.
+ *
+ * @since 0.1.0
+ * @category greeks
+ */
+export const greeks = <P>(model: PricingModel<P>, option: EuropeanOption, params: P, options: Options = {}): Result => {
+  const paramNames = numericParams(params)
+  const volParam = options.volParam === undefined
+    ? (paramNames.includes("vol") ? "vol" : null)
+    : options.volParam
+  for (const [name, value] of Object.entries(options.paramScales ?? {})) {
+    if (!paramNames.includes(name) || !(value > 0 && Number.isFinite(value))) {
+      throw new InvalidInput({ field: `paramScales.${name}`, value, expected: "a finite scale > 0 for one of the model's numeric parameters" })
+    }
+  }
+  if (volParam !== null && !paramNames.includes(volParam)) {
+    throw new InvalidInput({
+      field: "volParam",
+      value: volParam,
+      expected: `one of the model's numeric parameters (${paramNames.join(", ") || "none"})`
+    })
+  }
+  const analytic = options.useAnalytic !== false && model.greeks !== undefined
+  const { expiry: T, forward: F, rate: r, strike: K } = option
+  const price = model.price(option, params)
+  if (!Number.isFinite(price)) {
+    throw new InvalidInput({ field: "price", value: price, expected: `a finite price from model ${model.name}` })
+  }
+
+  // Scales of variation per dimension.
+  const { strikeWidth, tail, width } = variation(option, price)
+  const scale = (dim: number): number => {
+    if (dim === F_) return width
+    if (dim === K_) return strikeWidth
+    if (dim === T_) return T * tail * tail
+    if (dim === R_) return 1 / T
+    const name = paramNames[dim - PARAM]!
+    const p = (params as Record<string, number>)[name]!
+    const given = options.paramScales?.[name]
+    if (given !== undefined) return given
+    return name === volParam ? Math.abs(p) * tail * tail : Math.max(Math.abs(p), 1e-3)
+  }
+  const volDim = volParam === null ? undefined : PARAM + paramNames.indexOf(volParam)
+
+  // Differences of the price use the out-of-the-money side: ζ = +1 when a call is valued through its put.
+  const otmType = K >= F ? "call" : "put"
+  const zeta = otmType === option.type ? 0 : option.type === "call" ? 1 : -1
+
+  const evaluate = (from: Source, point: ReadonlyArray<number>): number => {
+    let p: P = params
+    if (paramNames.length > 0 && point.length > PARAM) {
+      const bumped: Record<string, unknown> = { ...(params as Record<string, unknown>) }
+      for (let j = 0; j < paramNames.length; j++) bumped[paramNames[j]!] = point[PARAM + j]!
+      p = bumped as P
+    }
+    const o: EuropeanOption = {
+      type: from === "price" ? otmType : option.type,
+      forward: point[F_]!,
+      strike: point[K_]!,
+      expiry: point[T_]!,
+      rate: point[R_]!
+    }
+    if (from === "price") return model.price(o, p)
+    const g: ModelGreeks = model.greeks!(o, p)
+    const v = from === "delta" ? g.delta : from === "gamma" ? g.gamma : g.vega
+    if (v === undefined) throw new InvalidInput({ field: "greeks.vega", value: v, expected: `a vega from model ${model.name}` })
+    return v
+  }
+
+  const center = [F, K, T, r, ...paramNames.map((n) => (params as Record<string, number>)[n]!)]
+  const largest: Record<string, number> = { forward: 0, strike: 0, expiry: 0, rate: 0 }
+  const dimName = (dim: number) => (dim < PARAM ? (["forward", "strike", "expiry", "rate"] as const)[dim]! : paramNames[dim - PARAM]!)
+
+  const run = (p: Plan): number => {
+    const orders = p.orders.map(([dim, n]) => [dim === V_ ? volDim! : dim, n] as const)
+    const total = orders.reduce((a, [, n]) => a + n, 0)
+    let shrink = 1
+    for (let attempt = 0; attempt <= 30; attempt++) {
+      const steps = orders.map(([dim, n]) => exactStep(center[dim]!, C[total]! * scale(dim) * shrink, STENCIL[n]!))
+      try {
+        // Tensor product of the one-dimensional stencils.
+        let sum = 0
+        const point = center.slice()
+        const walk = (k: number, weight: number): void => {
+          if (k === orders.length) {
+            sum += weight * evaluate(p.from, point)
+            return
+          }
+          const [dim, n] = orders[k]!
+          for (const [offset, w] of STENCIL[n]!) {
+            point[dim] = center[dim]! + offset * steps[k]!
+            walk(k + 1, weight * w)
+          }
+          point[dim] = center[dim]!
+        }
+        walk(0, 1)
+        let value = sum
+        for (let k = 0; k < orders.length; k++) value /= steps[k]! ** orders[k]![1]
+        for (let k = 0; k < orders.length; k++) {
+          const name = dimName(orders[k]![0])
+          largest[name] = Math.max(largest[name] ?? 0, steps[k]! * 2)
+        }
+        return p.sign * value
+      } catch (error) {
+        if (!isHedgekitError(error)) throw error
+        shrink *= 0.5
+        if (attempt === 30) throw fail(p.greek, `the model rejected every step down to 2^-30 of the scale: ${error.message}`, attempt)
+      }
+    }
+    throw fail(p.greek, "unreachable", 30)
+  }
+
+  const out: Partial<Record<GreekName, Estimate>> = {}
+  const withParity = (p: Plan, v: number): number =>
+    p.from === "price" && zeta !== 0 ? v + zeta * Math.exp(-r * T) * parityTerm(p.greek, F, K, T, r) : v
+  if (analytic) {
+    const g = model.greeks!(option, params)
+    out.delta = { value: g.delta, method: "analytic", from: "model" }
+    out.gamma = { value: g.gamma, method: "analytic", from: "model" }
+    out.theta = { value: g.theta, method: "analytic", from: "model" }
+    out.rho = { value: g.rho, method: "analytic", from: "model" }
+    if (volDim !== undefined && g.vega !== undefined) out.vega = { value: g.vega, method: "analytic", from: "model" }
+  }
+  const plans = analytic
+    ? [...PRICE_PLANS.filter((p) => out[p.name] === undefined && !ANALYTIC_PLANS.some((a) => a.name === p.name)), ...ANALYTIC_PLANS]
+    : PRICE_PLANS
+  for (const p of plans) {
+    if (volDim === undefined && VOL_GREEKS.has(p.name)) continue
+    // A model without an analytic vega has its vega family differenced from the price.
+    const q = p.from === "vega" && out.vega === undefined ? PRICE_PLANS.find((x) => x.name === p.name)! : p
+    out[p.name] = { value: withParity(q, run(q)), method: "difference", from: q.from }
+  }
+  const sensitivities: Record<string, Estimate> = {}
+  for (let j = 0; j < paramNames.length; j++) {
+    const name = paramNames[j]!
+    if (name === volParam && out.vega !== undefined) {
+      sensitivities[name] = out.vega
+      continue
+    }
+    const dim = PARAM + j
+    sensitivities[name] = { value: run({ greek: name, from: "price", orders: [[dim, 1]], sign: 1 }), method: "difference", from: "price" }
+  }
+  return { price, greeks: out, params: sensitivities, steps: largest as Result["steps"] }
+}
