@@ -20,3 +20,7 @@ export * as Okx from "./Okx.js"
 export * as Bybit from "./Bybit.js"
 /** @since 0.1.0 */
 export * as Binance from "./Binance.js"
+/** @since 0.1.0 */
+export * as Portfolio from "./Portfolio.js"
+/** @since 0.1.0 */
+export * as Scenario from "./Scenario.js"
