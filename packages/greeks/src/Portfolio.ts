@@ -248,6 +248,26 @@ const inCoin = (g: Greeks, S: number): Greeks => {
 
 const YEAR_MS = 365 * 86_400_000
 
+/** Lookups of a market, built once per market object. */
+interface Index {
+  readonly vols: ReadonlyMap<string, number>
+  readonly underlyings: ReadonlyMap<string, UnderlyingMarket>
+  readonly forwards: ReadonlyMap<string, number>
+}
+const indexes = new WeakMap<Market, Index>()
+const indexOf = (market: Market): Index => {
+  let index = indexes.get(market)
+  if (index === undefined) {
+    index = {
+      vols: new Map((market.vols ?? []).map((v) => [v.symbol, v.vol])),
+      underlyings: new Map(market.underlyings.map((u) => [u.underlying, u])),
+      forwards: new Map(market.underlyings.flatMap((u) => u.forwards.map((f) => [`${u.underlying}@${f.expiryMs}`, f.forward] as const)))
+    }
+    indexes.set(market, index)
+  }
+  return index
+}
+
 /**
  * The vol of an option from the market: its own `vols` entry, else its expiry's smile at ln(K/F).
  *
@@ -255,8 +275,8 @@ const YEAR_MS = 365 * 86_400_000
  * @category models
  */
 export const volOf = (market: Market, symbol: string, underlying: string, expiryMs: number, strike: number, forward: number): number | undefined => {
-  const own = market.vols?.find((v) => v.symbol === symbol)
-  if (own !== undefined) return own.vol
+  const own = indexOf(market).vols.get(symbol)
+  if (own !== undefined) return own
   const smile = market.smiles?.find((s) => s.underlying === underlying && s.expiryMs === expiryMs)
   if (smile === undefined || smile.points.length === 0) return undefined
   const pts = [...smile.points].sort((a, b) => a.strike - b.strike)
@@ -280,7 +300,7 @@ export const positionRisk = (position: Position, market: Market): PositionRisk |
   const { id, instrument, quantity } = position
   const fail = (field: string, value: unknown, expected: string) => new PositionError({ positionId: id, field, value, expected })
   if (!Number.isFinite(quantity)) return fail("quantity", quantity, "a finite signed quantity")
-  const m = market.underlyings.find((u) => u.underlying === instrument.underlying)
+  const m = indexOf(market).underlyings.get(instrument.underlying)
   if (m === undefined) return fail("instrument.underlying", instrument.underlying, `an underlying of the market (${market.underlyings.map((u) => u.underlying).join(", ") || "none"})`)
   const S = m.index
   const r = m.rate ?? 0
@@ -299,9 +319,8 @@ export const positionRisk = (position: Position, market: Market): PositionRisk |
       if (!(instrument.expiryMs > market.timestampMs)) {
         return fail("instrument.expiryMs", new Date(instrument.expiryMs).toISOString(), `an expiry after the snapshot (${new Date(market.timestampMs).toISOString()})`)
       }
-      const fwd = m.forwards.find((f) => f.expiryMs === instrument.expiryMs)
-      if (fwd === undefined) return fail("forward", new Date(instrument.expiryMs).toISOString(), `a forward of ${instrument.underlying} for that expiry in the market`)
-      const F = fwd.forward
+      const F = indexOf(market).forwards.get(`${instrument.underlying}@${instrument.expiryMs}`)
+      if (F === undefined) return fail("forward", new Date(instrument.expiryMs).toISOString(), `a forward of ${instrument.underlying} for that expiry in the market`)
       const bucket = `expiry:${instrument.expiryMs}`
       if (instrument.kind === "future") {
         const coins = instrument.settlement === "inverse" ? (quantity * instrument.contractSize) / F : quantity * instrument.contractSize * (F / S)

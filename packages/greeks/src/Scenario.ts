@@ -48,7 +48,7 @@ export interface Grid {
   readonly full: Float64Array
   /** Greek (Taylor) approximation of the same P&L. */
   readonly taylor: Float64Array
-  /** Options revalued per cell, and the positions that could not be valued (not in the grid). */
+  /** Distinct options revalued per cell, and the positions that could not be valued (not in the grid). */
   readonly options: number
   readonly errors: ReadonlyArray<Portfolio.PositionError>
 }
@@ -91,13 +91,23 @@ export const grid = (
   const mine = report.positions.filter((p) => p.underlying === underlying)
   const byId = new Map(book.positions.map((p) => [p.id, p]))
 
-  // Options as columns; everything else is linear in the index.
-  const options = mine.filter((p) => byId.get(p.id)?.instrument.kind === "option")
+  // Options as columns, one row per instrument (positions on one option add up); everything else is linear in
+  // the index.
+  const optionPositions = mine.filter((p) => byId.get(p.id)?.instrument.kind === "option")
+  const bySymbol = new Map<string, { readonly risk: Portfolio.PositionRisk; quantity: number }>()
+  for (const p of optionPositions) {
+    const inst = byId.get(p.id)!.instrument
+    const key = inst.kind === "option" ? `${inst.optionType}|${inst.strike}|${inst.expiryMs}|${inst.multiplier}` : p.id
+    const entry = bySymbol.get(key)
+    if (entry === undefined) bySymbol.set(key, { risk: p, quantity: byId.get(p.id)!.quantity })
+    else entry.quantity += byId.get(p.id)!.quantity
+  }
+  const options = [...bySymbol.values()]
   const n = options.length
   const isCall = new Uint8Array(n), F0 = new Float64Array(n), K = new Float64Array(n), T0 = new Float64Array(n)
   const rate = new Float64Array(n).fill(r), vol0 = new Float64Array(n), size = new Float64Array(n)
   const vega = new Float64Array(n), volga = new Float64Array(n), vanna = new Float64Array(n)
-  options.forEach((p, i) => {
+  options.forEach(({ quantity, risk: p }, i) => {
     const inst = byId.get(p.id)!.instrument
     if (inst.kind !== "option") return
     isCall[i] = inst.optionType === "call" ? 1 : 0
@@ -105,7 +115,7 @@ export const grid = (
     K[i] = inst.strike
     T0[i] = (inst.expiryMs - market.timestampMs) / YEAR_MS
     vol0[i] = p.vol!
-    size[i] = byId.get(p.id)!.quantity * inst.multiplier
+    size[i] = quantity * inst.multiplier
     const g = ClosedForm.black76(inst.optionType, F0[i]!, K[i]!, T0[i]!, r, vol0[i]!)
     const b = F0[i]! / S
     vega[i] = size[i]! * g.vega
@@ -146,7 +156,10 @@ export const grid = (
   const ns = spotShocks.length, nv = volShocks.length, nt = days.length
   const full = new Float64Array(ns * nv * nt)
   const taylor = new Float64Array(ns * nv * nt)
-  const F = new Float64Array(n), T = new Float64Array(n), vol = new Float64Array(n), price = new Float64Array(n)
+  const F = new Float64Array(n), T = new Float64Array(n), vol = new Float64Array(n)
+  // The models' Greeks kernel is their fastest full-precision pricer; the Greeks themselves are not needed.
+  const out = { price: new Float64Array(n), delta: new Float64Array(n), gamma: new Float64Array(n), vega: new Float64Array(n), theta: new Float64Array(n), rho: new Float64Array(n) }
+  const price = out.price
   const status = new Uint8Array(n)
   const coinView = accounting === "coin"
   for (let j = 0; j < nv; j++) {
@@ -154,7 +167,7 @@ export const grid = (
     let sVega = 0, sVolga = 0, sVanna = 0
     for (let i = 0; i < n; i++) {
       const s = spec.volShock === "absolute" ? vol0[i]! + v : vol0[i]! * (1 + v)
-      if (!(s > 0)) throw new InvalidInput({ field: `volShocks[${j}]`, value: v, expected: `a shock that leaves every vol > 0 (option ${options[i]!.id} has ${vol0[i]})` })
+      if (!(s > 0)) throw new InvalidInput({ field: `volShocks[${j}]`, value: v, expected: `a shock that leaves every vol > 0 (option ${options[i]!.risk.id} has ${vol0[i]})` })
       vol[i] = s
       const dv = s - vol0[i]!
       sVega += vega[i]! * dv
@@ -167,12 +180,12 @@ export const grid = (
       for (let a = 0; a < ns; a++) {
         const x = spotShocks[a]!
         for (let i = 0; i < n; i++) F[i] = F0[i]! * (1 + x)
-        Black76.priceBatch({ length: n, isCall, forward: F, strike: K, expiry: T, rate, vol }, price, status)
+        Black76.greeksBatch({ length: n, isCall, forward: F, strike: K, expiry: T, rate, vol }, out, status)
         let W = linearValue(x)
         for (let i = 0; i < n; i++) {
           let p = price[i]!
           if (status[i] === BatchStatus.INVALID_EXPIRY && T[i]! <= 0) p = Math.max(isCall[i] === 1 ? F[i]! - K[i]! : K[i]! - F[i]!, 0)
-          else if (status[i] !== BatchStatus.OK) throw new InvalidInput({ field: `option ${options[i]!.id}`, value: BatchStatus.describe(status[i]!).label, expected: "a revaluable option" })
+          else if (status[i] !== BatchStatus.OK) throw new InvalidInput({ field: `option ${options[i]!.risk.id}`, value: BatchStatus.describe(status[i]!).label, expected: "a revaluable option" })
           W += size[i]! * p
         }
         const dS = x * S, S1 = S * (1 + x)
