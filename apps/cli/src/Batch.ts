@@ -1,8 +1,8 @@
 /**
- * Runs `price` / `iv` over a stream of rows, reporting progress on stderr when it is a terminal.
+ * Runs `price` / `iv` / `greeks` over a stream of rows, reporting progress on stderr when it is a terminal.
  */
 import { evaluateRow } from "./Rows.js"
-import type { Command } from "./Rows.js"
+import type { Command, Units } from "./Rows.js"
 import { checkInputAndOutput, openWriter, readError, readRows } from "./RowIO.js"
 import type { Format } from "./RowIO.js"
 
@@ -17,7 +17,8 @@ export const runBatch = async (
   inputFormat: Format,
   output: string,
   outputFormat: Format,
-  extra: ReadonlyArray<string>
+  extra: ReadonlyArray<string>,
+  units: Units = "raw"
 ): Promise<BatchSummary> => {
   // The input must be readable (and not the output) before the output is created: a typo must not truncate a file.
   await checkInputAndOutput(input, output)
@@ -28,7 +29,7 @@ export const runBatch = async (
   let errors = 0
   for await (const row of readRows(input, inputFormat, (header) => (inputHeader = header))) {
     const unreadable = readError(row)
-    const outcome = unreadable !== undefined ? { error: unreadable } : evaluateRow(command, row)
+    const outcome = unreadable !== undefined ? { error: unreadable } : evaluateRow(command, row, units)
     if (outcome.error !== undefined) errors++
     await writer.write(row, outcome)
     rows++

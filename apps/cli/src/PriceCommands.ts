@@ -1,5 +1,6 @@
 /**
- * `hedgekit price` and `hedgekit iv`: one option from flags (a table), or a batch of rows from a file or stdin.
+ * `hedgekit price`, `hedgekit iv` and `hedgekit greeks`: one option from flags (a table), or a batch of rows from a
+ * file or stdin.
  */
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -10,7 +11,7 @@ import { runBatch } from "./Batch.js"
 import { formatOfPath } from "./RowIO.js"
 import type { Format } from "./RowIO.js"
 import { outputFields, processRow } from "./Rows.js"
-import type { Command as RowCommand, Row } from "./Rows.js"
+import type { Command as RowCommand, Row, Units } from "./Rows.js"
 
 /**
  * An invocation that cannot run at all (a missing file, an unknown format, a bad single option); the only
@@ -79,21 +80,44 @@ const GREEK_UNITS: ReadonlyArray<readonly [string, string]> = [
   ["theta", "dV/dt per year of calendar time"],
   ["rho", "per 1.00 of rate"],
   ["dividendRho", "per 1.00 of dividend yield"],
+  ["vanna", "∂²V/∂U∂σ, per unit per 1.00 of vol"],
+  ["volga", "∂²V/∂σ², per 1.00 of vol²"],
+  ["charm", "−∂²V/∂U∂T, per unit per year"],
+  ["veta", "−∂²V/∂σ∂T, per 1.00 of vol per year"],
+  ["speed", "∂³V/∂U³, per unit³"],
+  ["zomma", "∂³V/∂U²∂σ, per unit² per 1.00 of vol"],
+  ["color", "−∂³V/∂U²∂T, per unit² per year"],
+  ["ultima", "∂³V/∂σ³, per 1.00 of vol³"],
+  ["dualDelta", "∂V/∂K, per 1 unit of strike"],
+  ["dualGamma", "∂²V/∂K², per unit² of strike"],
   ["vol", "implied vol (decimal; bachelier: absolute)"]
 ]
 
-const table = (row: Row, fields: ReadonlyArray<string>): string => {
+const DERIBIT_UNITS: Readonly<Record<string, string>> = {
+  vega: "USD per vol point",
+  theta: "USD per calendar day (Deribit: at most the time value left)",
+  rho: "USD per 1 % of rate (Deribit's K·τ·Φ(±d2) form)",
+  vanna: "per unit per vol point",
+  volga: "per vol point²",
+  charm: "per unit per calendar day",
+  veta: "per vol point per calendar day",
+  zomma: "per unit² per vol point",
+  color: "per unit² per calendar day",
+  ultima: "per vol point³"
+}
+
+const table = (row: Row, fields: ReadonlyArray<string>, units: Units): string => {
   const lines: Array<string> = []
   for (const [name, unit] of GREEK_UNITS) {
     const value = row[name]
     if (fields.includes(name) && typeof value === "number") {
-      lines.push(`${name.padEnd(12)} ${String(value).padStart(24)}   ${unit}`)
+      lines.push(`${name.padEnd(12)} ${String(value).padStart(24)}   ${(units === "deribit" ? DERIBIT_UNITS[name] : undefined) ?? unit}`)
     }
   }
   return lines.join("\n")
 }
 
-const run = (command: RowCommand, flags: Common, last: Option.Option<number>) =>
+const run = (command: RowCommand, flags: Common, last: Option.Option<number>, units: Units = "raw") =>
   Effect.gen(function*() {
     if (Option.isSome(flags.input)) {
       const input = flags.input.value
@@ -101,7 +125,7 @@ const run = (command: RowCommand, flags: Common, last: Option.Option<number>) =>
       const output = Option.getOrElse(flags.output, () => "-")
       const outputFormat = yield* formatFor(flags.outputFormat, output, inputFormat)
       const summary = yield* Effect.tryPromise({
-        try: () => runBatch(command, input, inputFormat, output, outputFormat, outputFields(command)),
+        try: () => runBatch(command, input, inputFormat, output, outputFormat, outputFields(command), units),
         catch: (error) => new UsageError({ message: `cannot process ${input}: ${(error as Error).message}` })
       })
       if (output !== "-" && process.stderr.isTTY === true) {
@@ -114,13 +138,13 @@ const run = (command: RowCommand, flags: Common, last: Option.Option<number>) =>
       const value: Option.Option<unknown> = flags[key]
       if (Option.isSome(value)) row[key] = value.value
     }
-    if (Option.isSome(last)) row[command === "price" ? "vol" : "price"] = last.value
-    const result = processRow(command, row)
+    if (Option.isSome(last)) row[command === "iv" ? "price" : "vol"] = last.value
+    const result = processRow(command, row, units)
     const error = result["error"] as { message: string } | undefined
     if (error !== undefined) {
       return yield* new UsageError({ message: `${error.message} (see hedgekit ${command} --help)` })
     }
-    yield* Console.log(table(result, outputFields(command)))
+    yield* Console.log(table(result, outputFields(command), units))
   })
 
 /** `hedgekit price` */
@@ -156,5 +180,32 @@ export const iv = Command.make(
       description: "One price, printed as a table"
     },
     { command: "cat quotes.jsonl | hedgekit iv --input - --output -", description: "A stream, stdin to stdout" }
+  ])
+)
+
+/** `hedgekit greeks` */
+export const greeks = Command.make(
+  "greeks",
+  {
+    ...common,
+    vol: num("vol", "volatility: decimal for bsm/black76 (0.2 = 20 %), absolute for bachelier"),
+    units: Flag.Literals("units", ["raw", "deribit"]).pipe(
+      Flag.withDescription(
+        "raw: per 1.00 of vol, per year, per 1.00 of rate (default); deribit: black76 rows in Deribit's ticker units (vega per vol point, theta per calendar day, rho per 1 %)"
+      ),
+      Flag.withDefault("raw" as const)
+    )
+  },
+  (flags) => run("greeks", flags, flags.vol, flags.units)
+).pipe(
+  Command.withDescription(
+    "Greeks to third order (price, delta … rho, vanna, volga, charm, veta, speed, zomma, color, ultima, dual delta and gamma): one option from flags, or rows from --input to --output."
+  ),
+  Command.withExamples([
+    {
+      command: "hedgekit greeks --model black76 --type put --forward 9756.36 --strike 9875 --expiry 0.003653 --vol 0.6289 --units deribit",
+      description: "One Deribit option in Deribit's units"
+    },
+    { command: "hedgekit greeks --input chain.csv --output greeks.csv", description: "A batch, same row contract as price" }
   ])
 )

@@ -1,18 +1,30 @@
 /**
- * The row contract of `hedgekit price` and `hedgekit iv`, which scripts and other tools pipe into.
+ * The row contract of `hedgekit price`, `hedgekit iv` and `hedgekit greeks`, which scripts and other tools pipe
+ * into.
  *
  * Input fields: `model` (`bsm` | `black76` | `bachelier`), `type` (`call` | `put`), `spot` (bsm) or `forward`
  * (black76, bachelier), `strike`, `expiry` (years), `rate` (continuously compounded, default 0), `dividend`
  * (continuous yield, bsm only, default 0), and `vol` (price) or `price` (iv). Every other field passes through.
  * Output adds `price, delta, gamma, vega, theta, rho` (+ `dividendRho` for bsm) for `price`, `vol` for `iv`;
- * a bad row gets `error: { tag, field, value, message }` instead, and the batch goes on.
+ * `greeks` adds those and `vanna, volga, charm, veta, speed, zomma, color, ultima, dualDelta, dualGamma` (raw units,
+ * or Deribit's with `--units deribit`). A bad row gets `error: { tag, field, value, message }` instead, and the
+ * batch goes on.
  */
+import { ClosedForm, Deribit } from "@hedgekit/greeks"
 import { Bachelier, Black76, BlackScholes } from "@hedgekit/models"
 import { InvalidInput, isHedgekitError, toRecord } from "@hedgekit/sdk"
 import type { ErrorRecord } from "@hedgekit/sdk"
 
 export type Row = Readonly<Record<string, unknown>>
-export type Command = "price" | "iv"
+export type Command = "price" | "iv" | "greeks"
+
+/**
+ * Units of `hedgekit greeks` rows: `raw` (per 1.00 of vol, per year, per 1.00 of rate, like `price`) or `deribit`
+ * (Black-76 rows in Deribit's ticker units: vega per vol point, theta per calendar day with Deribit's
+ * under-a-day rule, rho per 1 % of Deribit's spot form K·τ·e^{−rτ}·Φ(±d2); the higher orders per vol point
+ * and per calendar day alike).
+ */
+export type Units = "raw" | "deribit"
 
 const MODELS = ["bsm", "black76", "bachelier"] as const
 type ModelName = (typeof MODELS)[number]
@@ -101,6 +113,45 @@ const priceOutputs = (row: Row): Row => {
     : { ...Bachelier.greeks(p.type, p.underlying, p.strike, p.expiry, p.rate, vol) }
 }
 
+const HIGHER = ["vanna", "volga", "charm", "veta", "speed", "zomma", "color", "ultima", "dualDelta", "dualGamma"] as const
+
+const greeksOutputs = (row: Row, units: Units): Row => {
+  const p = parseCommon(row)
+  const vol = numberField(
+    row,
+    "vol",
+    p.model === "bachelier" ? "an absolute normal vol > 0 (price units per √year)" : "a vol > 0 (decimal, 0.2 = 20 %)"
+  )
+  if (units === "deribit" && p.model !== "black76") {
+    throw new InvalidInput({ field: "model", value: p.model, expected: "black76 for --units deribit (Deribit values its options with Black-76 on the forward)" })
+  }
+  const g = p.model === "bsm"
+    ? ClosedForm.blackScholes(p.type, p.underlying, p.strike, p.expiry, p.rate, p.dividend, vol)
+    : p.model === "black76"
+    ? ClosedForm.black76(p.type, p.underlying, p.strike, p.expiry, p.rate, vol)
+    : ClosedForm.bachelier(p.type, p.underlying, p.strike, p.expiry, p.rate, vol)
+  if (units === "raw") return { ...g }
+  const intrinsic = Math.exp(-p.rate * p.expiry) * Math.max(p.type === "call" ? p.underlying - p.strike : p.strike - p.underlying, 0)
+  return {
+    price: g.price,
+    delta: g.delta,
+    gamma: g.gamma,
+    vega: g.vega / 100,
+    theta: Deribit.tickerTheta(g.theta, Math.max(g.price - intrinsic, 0)),
+    rho: (-p.strike * p.expiry * g.dualDelta) / 100,
+    vanna: g.vanna / 100,
+    volga: g.volga / 1e4,
+    charm: g.charm / 365,
+    veta: g.veta / (100 * 365),
+    speed: g.speed,
+    zomma: g.zomma / 100,
+    color: g.color / 365,
+    ultima: g.ultima / 1e6,
+    dualDelta: g.dualDelta,
+    dualGamma: g.dualGamma
+  }
+}
+
 const ivOutputs = (row: Row): Row => {
   const p = parseCommon(row)
   const price = numberField(row, "price", "a finite option price (discounted premium)")
@@ -114,7 +165,11 @@ const ivOutputs = (row: Row): Row => {
 
 /** The output fields a command adds, in order (for CSV headers). */
 export const outputFields = (command: Command): ReadonlyArray<string> =>
-  command === "price" ? ["price", "delta", "gamma", "vega", "theta", "rho", "dividendRho"] : ["vol"]
+  command === "price"
+    ? ["price", "delta", "gamma", "vega", "theta", "rho", "dividendRho"]
+    : command === "greeks"
+    ? ["price", "delta", "gamma", "vega", "theta", "rho", "dividendRho", ...HIGHER]
+    : ["vol"]
 
 /** What one row gives: the fields a command adds, or the error that stopped it. */
 export interface Outcome {
@@ -123,17 +178,17 @@ export interface Outcome {
 }
 
 /** Evaluates one row. Never throws for a bad row. */
-export const evaluateRow = (command: Command, row: Row): Outcome => {
+export const evaluateRow = (command: Command, row: Row, units: Units = "raw"): Outcome => {
   try {
-    return { output: command === "price" ? priceOutputs(row) : ivOutputs(row) }
+    return { output: command === "price" ? priceOutputs(row) : command === "greeks" ? greeksOutputs(row, units) : ivOutputs(row) }
   } catch (error) {
     return { error: isHedgekitError(error) ? toRecord(error) : errorRecord(error) }
   }
 }
 
 /** One output row: the input with its results, or with an `error` record. */
-export const processRow = (command: Command, row: Row): Row => {
-  const { error, output } = evaluateRow(command, row)
+export const processRow = (command: Command, row: Row, units: Units = "raw"): Row => {
+  const { error, output } = evaluateRow(command, row, units)
   return error !== undefined ? { ...row, error } : { ...row, ...output }
 }
 

@@ -7,13 +7,14 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
 import { chain } from "./ChainCommand.js"
-import { iv, price } from "./PriceCommands.js"
+import { greeks, iv, price } from "./PriceCommands.js"
+import { market, risk } from "./RiskCommand.js"
 import { VERSION } from "./Version.js"
 
 const hedgekit = Command.make("hedgekit", {}, () =>
   Console.log("hedgekit: dynamic hedging of options. Run `hedgekit --help` for the commands.")).pipe(
     Command.withDescription("Dynamic hedging of options, crypto options first."),
-    Command.withSubcommands([price, iv, chain])
+    Command.withSubcommands([price, iv, greeks, risk, market, chain])
   )
 
 hedgekit.pipe(
