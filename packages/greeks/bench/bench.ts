@@ -148,6 +148,17 @@ for (const [label, model, from] of [
   row([label, from, `${(M / t.median / 1e3).toFixed(1)} (${(M / t.max / 1e3).toFixed(1)}–${(M / t.min / 1e3).toFixed(1)})`, (calls / (4 * M)).toFixed(0)])
 }
 
+{
+  const out = { price: new Float64Array(M), delta: new Float64Array(M), gamma: new Float64Array(M), vega: new Float64Array(M), theta: new Float64Array(M), rho: new Float64Array(M), vanna: new Float64Array(M), volga: new Float64Array(M), charm: new Float64Array(M), veta: new Float64Array(M), speed: new Float64Array(M), zomma: new Float64Array(M), color: new Float64Array(M), ultima: new Float64Array(M), dualDelta: new Float64Array(M), dualGamma: new Float64Array(M) }
+  const sub = { length: M, isCall: isCall.subarray(0, M), forward: forward.subarray(0, M), strike: strike.subarray(0, M), expiry: expiry.subarray(0, M), rate: rate.subarray(0, M) }
+  const st = new Uint8Array(M)
+  const t = timed(5, () => {
+    Numerical.greeksBatch(Models.black76, sub, { vol: vol.subarray(0, M) }, out, st)
+    fold(out.speed)
+  })
+  row(["black76, `greeksBatch` (columns through the model's batch kernels)", "delta, gamma, vega, price", `${(M / t.median / 1e3).toFixed(1)} (${(M / t.max / 1e3).toFixed(1)}–${(M / t.min / 1e3).toFixed(1)})`, "—"])
+}
+
 // A 1 000-option book from the first snapshot of the bundled Deribit chain: every listed option there, with
 // quantities −10…10 contracts, cycled to 1 000 positions, plus a short perpetual and coin cash.
 const csv = readFileSync(resolve(process.cwd(), "../../data/deribit/deribit_btc_option_chain_weekly.csv"), "utf8").trim().split("\n")

@@ -30,8 +30,8 @@
  * @since 0.1.0
  */
 import { Bachelier, Black76 } from "@hedgekit/models"
-import { InvalidInput, isHedgekitError, NoConvergence } from "@hedgekit/sdk"
-import type { EuropeanOption, Greeks as ModelGreeks, PricingModel } from "@hedgekit/sdk"
+import { BatchStatus, InvalidInput, isHedgekitError, NoConvergence } from "@hedgekit/sdk"
+import type { BatchParams, EuropeanBatch, EuropeanOption, Greeks as ModelGreeks, PricingModel } from "@hedgekit/sdk"
 
 /**
  * The Greeks this module estimates. Those named `vega`…`ultima`, `vanna`, `zomma` and `veta` need a volatility
@@ -381,4 +381,204 @@ export const greeks = <P>(model: PricingModel<P>, option: EuropeanOption, params
     sensitivities[name] = { value: run({ greek: name, from: "price", orders: [[dim, 1]], sign: 1 }), method: "difference", from: "price" }
   }
   return { price, greeks: out, params: sensitivities, steps: largest as Result["steps"] }
+}
+
+/**
+ * Caller-owned output columns of {@link greeksBatch}: `price` and any of the Greeks; only the Greeks given a
+ * column are computed.
+ *
+ * @since 0.1.0
+ * @category batch
+ */
+export type Columns = { readonly price: Float64Array } & { readonly [G in GreekName]?: Float64Array }
+
+/**
+ * {@link greeks} for a chain, by whole columns: each stencil point of each Greek is one `priceBatch` (or
+ * `greeksBatch`) call of the model over every row, so a model's batch kernel does the work. Rows the model
+ * rejects at a bumped point are redone one by one by {@link greeks} (which shrinks their steps); a row that
+ * still fails, or whose own price fails, gets `BatchStatus.INVALID_PARAMS` (or the model's code) and NaN.
+ * Without `priceBatch` the model's scalar `price` is called per row.
+ *
+ * @since 0.1.0
+ * @category batch
+ */
+export const greeksBatch = <P>(
+  model: PricingModel<P>,
+  options: EuropeanBatch,
+  params: BatchParams<P>,
+  out: Columns,
+  status: Uint8Array,
+  settings: Options = {}
+): void => {
+  const n = options.length
+  const { expiry, forward, isCall, rate, strike } = options
+  const paramNames = Object.keys(params as object).filter((k) => {
+    const v = (params as Record<string, unknown>)[k]
+    return typeof v === "number" || v instanceof Float64Array
+  })
+  const volParam = settings.volParam === undefined ? (paramNames.includes("vol") ? "vol" : null) : settings.volParam
+  if (volParam !== null && !paramNames.includes(volParam)) {
+    throw new InvalidInput({ field: "volParam", value: volParam, expected: `one of the model's numeric parameters (${paramNames.join(", ") || "none"})` })
+  }
+  for (const [name, column] of Object.entries(out)) {
+    if (!(column instanceof Float64Array) || column.length < n) {
+      throw new InvalidInput({ field: `out.${name}`, value: column instanceof Float64Array ? column.length : String(column), expected: `a Float64Array of at least ${n} rows` })
+    }
+  }
+  if (!(status instanceof Uint8Array) || status.length < n) {
+    throw new InvalidInput({ field: "status", value: status instanceof Uint8Array ? status.length : String(status), expected: `a Uint8Array of at least ${n} rows` })
+  }
+  const param = (name: string, i: number): number => {
+    const v = (params as Record<string, number | Float64Array>)[name]!
+    return typeof v === "number" ? v : v[i]!
+  }
+  const column = (f: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => f(i))
+  const paramColumns = paramNames.map((name) => column((i) => param(name, i)))
+
+  // Bumped inputs, evaluated as whole columns.
+  const bF = new Float64Array(n), bK = new Float64Array(n), bT = new Float64Array(n), bR = new Float64Array(n)
+  const bP = paramColumns.map(() => new Float64Array(n))
+  const tmp = new Float64Array(n)
+  const st = new Uint8Array(n)
+  const otm = new Uint8Array(n)
+  const batchParams = () => Object.fromEntries(paramNames.map((name, j) => [name, bP[j]!])) as BatchParams<P>
+  const scratch = { price: new Float64Array(n), delta: new Float64Array(n), gamma: new Float64Array(n), vega: new Float64Array(n), theta: new Float64Array(n), rho: new Float64Array(n) }
+  const evaluate = (from: Source, types: Uint8Array): void => {
+    const batch: EuropeanBatch = { length: n, isCall: types, forward: bF, strike: bK, expiry: bT, rate: bR }
+    if (from === "price" && model.priceBatch !== undefined) return model.priceBatch(batch, batchParams(), tmp, st)
+    if (from !== "price" && model.greeksBatch !== undefined) {
+      model.greeksBatch(batch, batchParams(), scratch, st)
+      tmp.set(from === "delta" ? scratch.delta : from === "gamma" ? scratch.gamma : scratch.vega)
+      return
+    }
+    for (let i = 0; i < n; i++) {
+      try {
+        const p = Object.fromEntries(paramNames.map((name, j) => [name, bP[j]![i]!])) as P
+        const o: EuropeanOption = { type: types[i] === 1 ? "call" : "put", forward: bF[i]!, strike: bK[i]!, expiry: bT[i]!, rate: bR[i]! }
+        const v = from === "price" ? model.price(o, { ...(params as object), ...p } as P) : model.greeks!(o, { ...(params as object), ...p } as P)[from]
+        tmp[i] = v ?? NaN
+        st[i] = Number.isFinite(v) ? BatchStatus.OK : BatchStatus.INVALID_PARAMS
+      } catch {
+        tmp[i] = NaN
+        st[i] = BatchStatus.INVALID_PARAMS
+      }
+    }
+  }
+  const reset = () => {
+    bF.set(forward.subarray(0, n))
+    bK.set(strike.subarray(0, n))
+    bT.set(expiry.subarray(0, n))
+    bR.set(rate.subarray(0, n))
+    paramColumns.forEach((c, j) => bP[j]!.set(c))
+  }
+
+  // Centre prices, the out-of-the-money side of each row and its scales of variation.
+  reset()
+  evaluate("price", isCall)
+  out.price.set(tmp.subarray(0, n))
+  status.set(st.subarray(0, n))
+  const width = new Float64Array(n), strikeWidth = new Float64Array(n), tail = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    otm[i] = strike[i]! >= forward[i]! ? 1 : 0
+    if (status[i] !== BatchStatus.OK) continue
+    const v = variation({ type: isCall[i] === 1 ? "call" : "put", forward: forward[i]!, strike: strike[i]!, expiry: expiry[i]!, rate: rate[i]! }, out.price[i]!)
+    width[i] = v.width
+    strikeWidth[i] = v.strikeWidth
+    tail[i] = v.tail
+  }
+  const volIndex = volParam === null ? -1 : paramNames.indexOf(volParam)
+  const scale = (dim: number, i: number): number => {
+    if (dim === F_) return width[i]!
+    if (dim === K_) return strikeWidth[i]!
+    if (dim === T_) return expiry[i]! * tail[i]! * tail[i]!
+    if (dim === R_) return 1 / expiry[i]!
+    const name = paramNames[dim - PARAM]!
+    const given = settings.paramScales?.[name]
+    if (given !== undefined) return given
+    const p = paramColumns[dim - PARAM]![i]!
+    return dim - PARAM === volIndex ? Math.abs(p) * tail[i]! * tail[i]! : Math.max(Math.abs(p), 1e-3)
+  }
+  const centre = (dim: number): Float64Array =>
+    dim === F_ ? forward : dim === K_ ? strike : dim === T_ ? expiry : dim === R_ ? rate : paramColumns[dim - PARAM]!
+  const bumped = (dim: number): Float64Array => (dim === F_ ? bF : dim === K_ ? bK : dim === T_ ? bT : dim === R_ ? bR : bP[dim - PARAM]!)
+
+  const analytic = settings.useAnalytic !== false && model.greeksBatch !== undefined
+  const redo = new Uint8Array(n) // rows to finish one by one
+  if (analytic) {
+    reset()
+    model.greeksBatch!({ length: n, isCall, forward: bF, strike: bK, expiry: bT, rate: bR }, batchParams(), scratch, st)
+    for (const key of ["delta", "gamma", "theta", "rho", "vega"] as const) {
+      const target = out[key]
+      if (target === undefined || (key === "vega" && volIndex < 0)) continue
+      for (let i = 0; i < n; i++) target[i] = scratch[key][i]!
+    }
+  }
+  const plans = analytic
+    ? [...PRICE_PLANS.filter((p) => !["delta", "gamma", "theta", "rho", "vega"].includes(p.name) && !ANALYTIC_PLANS.some((a) => a.name === p.name)), ...ANALYTIC_PLANS]
+    : PRICE_PLANS
+  const acc = new Float64Array(n)
+  const steps = [new Float64Array(n), new Float64Array(n)]
+  for (const p of plans) {
+    const target = out[p.name]
+    if (target === undefined) continue
+    if (volIndex < 0 && VOL_GREEKS.has(p.name)) {
+      target.fill(NaN, 0, n)
+      continue
+    }
+    const orders = p.orders.map(([dim, k]) => [dim === V_ ? PARAM + volIndex : dim, k] as const)
+    const total = orders.reduce((a, [, k]) => a + k, 0)
+    orders.forEach(([dim, k], d) => {
+      const c = centre(dim)
+      for (let i = 0; i < n; i++) steps[d]![i] = status[i] === BatchStatus.OK ? exactStep(c[i]!, C[total]! * scale(dim, i), STENCIL[k]!) : 0
+    })
+    acc.fill(0)
+    reset()
+    const types = p.from === "price" ? otm : isCall
+    const walk = (d: number, weight: number, offsets: Array<number>): void => {
+      if (d === orders.length) {
+        orders.forEach(([dim], e) => {
+          const b = bumped(dim), c = centre(dim), h = steps[e]!
+          for (let i = 0; i < n; i++) b[i] = c[i]! + offsets[e]! * h[i]!
+        })
+        evaluate(p.from, types)
+        for (const [dim] of orders) bumped(dim).set(centre(dim).subarray(0, n))
+        for (let i = 0; i < n; i++) {
+          if (st[i] !== BatchStatus.OK && status[i] === BatchStatus.OK) redo[i] = 1
+          acc[i] = acc[i]! + weight * tmp[i]!
+        }
+        return
+      }
+      for (const [offset, w] of STENCIL[orders[d]![1]]!) walk(d + 1, weight * w, [...offsets, offset])
+    }
+    walk(0, 1, [])
+    for (let i = 0; i < n; i++) {
+      let v = acc[i]!
+      orders.forEach(([, k], d) => {
+        v /= steps[d]![i]! ** k
+      })
+      v *= p.sign
+      const zeta = p.from !== "price" || otm[i] === isCall[i] ? 0 : isCall[i] === 1 ? 1 : -1
+      if (zeta !== 0) v += zeta * Math.exp(-rate[i]! * expiry[i]!) * parityTerm(p.name, forward[i]!, strike[i]!, expiry[i]!, rate[i]!)
+      target[i] = status[i] === BatchStatus.OK ? v : NaN
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    if (status[i] !== BatchStatus.OK) {
+      for (const c of Object.values(out)) c![i] = NaN
+      continue
+    }
+    if (redo[i] !== 1) continue
+    try {
+      const row = greeks(
+        model,
+        { type: isCall[i] === 1 ? "call" : "put", forward: forward[i]!, strike: strike[i]!, expiry: expiry[i]!, rate: rate[i]! },
+        { ...(params as object), ...Object.fromEntries(paramNames.map((name, j) => [name, paramColumns[j]![i]!])) } as P,
+        settings
+      )
+      for (const [name, c] of Object.entries(out)) c![i] = name === "price" ? row.price : row.greeks[name as GreekName]?.value ?? NaN
+    } catch {
+      status[i] = BatchStatus.INVALID_PARAMS
+      for (const c of Object.values(out)) c![i] = NaN
+    }
+  }
 }

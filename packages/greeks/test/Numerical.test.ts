@@ -170,3 +170,51 @@ describe("Numerical.greeks reports how each number was obtained", () => {
     expect(() => Numerical.greeks(Models.black76, { ...option, expiry: -1 }, { vol: 0.6 })).toThrow(InvalidInput)
   })
 })
+
+describe("Numerical.greeksBatch", () => {
+  const rows = grid(false).filter((_, i) => i % 3 === 0)
+  const n = rows.length + 1
+  const col = (f: (r: Row) => number, bad: number) => Float64Array.from([...rows.map(f), bad])
+  const chain = {
+    length: n,
+    isCall: Uint8Array.from([...rows.map((r) => (r[0] === "call" ? 1 : 0)), 1]),
+    forward: col((r) => r[1], 50_000),
+    strike: col((r) => r[2], 50_000),
+    expiry: col((r) => r[3], -1), // the last row cannot be priced
+    rate: col((r) => r[4], 0)
+  }
+  const vols = col((r) => r[5], 0.5)
+
+  for (const model of [Models.black76, priceOnly(Models.black76)]) {
+    it(`${model.name}: the scalar results, row by row, and NaN with a status for a bad row`, () => {
+      const out = { price: new Float64Array(n), delta: new Float64Array(n), gamma: new Float64Array(n), vega: new Float64Array(n), vanna: new Float64Array(n), speed: new Float64Array(n), charm: new Float64Array(n), dualGamma: new Float64Array(n) }
+      const status = new Uint8Array(n)
+      Numerical.greeksBatch(model, chain, { vol: vols }, out, status)
+      rows.forEach(([type, F, K, T, r, vol], i) => {
+        expect(status[i]).toBe(0)
+        const one = Numerical.greeks(model, { type, forward: F, strike: K, expiry: T, rate: r }, { vol })
+        expect(out.price[i]).toBe(one.price)
+        for (const g of ["delta", "gamma", "vega", "vanna", "speed", "charm", "dualGamma"] as const) {
+          const a = out[g][i]!, b = one.greeks[g]!.value
+          expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.abs(b) + 1e-300)
+        }
+      })
+      expect(status[n - 1]).not.toBe(0)
+      expect(out.delta[n - 1]).toBeNaN()
+    })
+  }
+
+  it("a model without priceBatch is called row by row", () => {
+    const plain = definePricingModel({ name: "plain", version: "0", params: Models.black76.params, price: Models.black76.price })
+    const out = { price: new Float64Array(n), gamma: new Float64Array(n) }
+    const status = new Uint8Array(n)
+    Numerical.greeksBatch(plain, chain, { vol: vols }, out, status)
+    const [type, F, K, T, r, vol] = rows[5]!
+    expect(out.gamma[5]).toBeCloseTo(ClosedForm.black76(type, F, K, T, r, vol).gamma, 12)
+    expect(status[n - 1]).not.toBe(0)
+  })
+
+  it("rejects short output columns, naming them", () => {
+    expect(() => Numerical.greeksBatch(Models.black76, chain, { vol: 0.5 }, { price: new Float64Array(1) }, new Uint8Array(n))).toThrow(/out.price/)
+  })
+})
