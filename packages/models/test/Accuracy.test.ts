@@ -39,6 +39,8 @@ interface ModelSpec {
   readonly greeks: ReadonlyArray<string>
   readonly price: (type: OptionType, x: Vec) => number
   readonly allGreeks: (type: OptionType, x: Vec) => Readonly<Record<string, number>>
+  /** The batch entry point on all rows at once, where it is not the scalar loop: row i's Greeks or undefined. */
+  readonly batchGreeks?: (types: ReadonlyArray<OptionType>, xs: ReadonlyArray<Vec>) => (i: number) => Readonly<Record<string, number>> | undefined
   readonly scale: (greek: string, x: Vec) => number
 }
 
@@ -77,6 +79,19 @@ const MODELS: ReadonlyArray<ModelSpec> = [
     greeks: ["price", "delta", "gamma", "vega", "theta", "rho"],
     price: (t, x) => Black76.price(t, arg(x, 0), arg(x, 1), arg(x, 2), arg(x, 3), arg(x, 4)),
     allGreeks: (t, x) => ({ ...Black76.greeks(t, arg(x, 0), arg(x, 1), arg(x, 2), arg(x, 3), arg(x, 4)) }),
+    // greeksBatch runs the WebAssembly kernel (and the scalar greeks one row of it).
+    batchGreeks: (types, xs) => {
+      const n = xs.length
+      const col = (j: number) => Float64Array.from(xs, (x) => arg(x, j))
+      const isCall = Uint8Array.from(types, (t) => (t === "call" ? 1 : 0))
+      const out = { price: new Float64Array(n), delta: new Float64Array(n), gamma: new Float64Array(n),
+        vega: new Float64Array(n), theta: new Float64Array(n), rho: new Float64Array(n) }
+      const status = new Uint8Array(n)
+      Black76.greeksBatch({ length: n, isCall, forward: col(0), strike: col(1), expiry: col(2), rate: col(3), vol: col(4) }, out, status)
+      return (i) => status[i] !== 0 ? undefined : {
+        price: out.price[i]!, delta: out.delta[i]!, gamma: out.gamma[i]!, vega: out.vega[i]!, theta: out.theta[i]!, rho: out.rho[i]!
+      }
+    },
     scale: lognormalScale
   },
   {
@@ -141,11 +156,11 @@ for (const model of MODELS) {
       expect(tally.failures(`${model.name}.price`)).toBe("")
     })
 
-    it("Greeks: max(1e-13, 16κ_Gε) relative, or 1e-15 × natural scale absolute", () => {
-      for (const { type, x, ref, kappa } of rows) {
+    const checkGreeks = (label: string, greeksOf: (type: OptionType, x: Vec, i: number) => Readonly<Record<string, number>> | undefined) => {
+      rows.forEach(({ type, x, ref, kappa }, i) => {
         let out: Readonly<Record<string, number>> | undefined
         try {
-          out = model.allGreeks(type, x)
+          out = greeksOf(type, x, i)
         } catch {
           out = undefined
         }
@@ -157,12 +172,24 @@ for (const model of MODELS) {
           const rel = g === "price" ? Math.max(1e-14, 8 * k * EPS) : Math.max(1e-13, 16 * k * EPS)
           const floor = g === "price" ? 0 : 1e-15 * model.scale(g, x)
           const tol = Math.max(rel * Math.abs(want), floor)
-          tally.record(`${model.name}.greeks.${g}`, err, tol, () =>
+          tally.record(`${label}.${g}`, err, tol, () =>
             `${describeRow(model.name, type, model.inputs, x)} got ${fmt(got)} want ${fmt(want)} Δ=${fmt(err)} tol=${fmt(tol)} κ=${k}`)
         })
-      }
-      expect(tally.failures(`${model.name}.greeks`)).toBe("")
+      })
+      expect(tally.failures(label)).toBe("")
+    }
+
+    it("Greeks: max(1e-13, 16κ_Gε) relative, or 1e-15 × natural scale absolute", () => {
+      checkGreeks(`${model.name}.greeks`, model.allGreeks)
     })
+
+    const { batchGreeks } = model
+    if (batchGreeks !== undefined) {
+      it("greeksBatch: the same bars", () => {
+        const batch = batchGreeks(rows.map((r) => r.type), rows.map((r) => r.x))
+        checkGreeks(`${model.name}.greeksBatch`, (_type, _x, i) => batch(i))
+      })
+    }
   })
 }
 

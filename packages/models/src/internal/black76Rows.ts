@@ -1,10 +1,11 @@
 /**
  * Black-76 chain loops, shared by the `Black76` batch functions and the `black76` pricing model (whose vol
- * is either one number for every row or a column).
+ * is either one number for every row or a column). Greeks run the WebAssembly kernel where there is one.
  */
 import { BatchStatus } from "@hedgekit/sdk"
 import type { GreeksColumns } from "../Black76.js"
 import type { EuropeanBatch } from "@hedgekit/sdk"
+import { wasmGreeksRows } from "./black76Wasm.js"
 import { blackGreeksLoop } from "./blackKernel.js"
 import { black } from "./normalisedBlack.js"
 import { lognormalRow, volStatus } from "./validate.js"
@@ -35,7 +36,8 @@ export const greeksRows = (
   volScalar: number,
   out: GreeksColumns,
   status: Uint8Array
-): void =>
+): void => {
+  if (wasmGreeksRows(input, volColumn, volScalar, out, status)) return
   blackGreeksLoop(
     input.length,
     input.isCall,
@@ -50,3 +52,4 @@ export const greeksRows = (
     undefined,
     status
   )
+}

@@ -12,6 +12,10 @@
  *
  * Everything is inline in one loop: in V8, splitting the row into helper functions returning several doubles
  * costs more than the mathematics.
+ *
+ * Black-76 rows (batch and scalar alike) run a WebAssembly SIMD port of this loop where there is one
+ * (wasm/blackKernel.ts, via black76Wasm.ts), which hands back to this loop the rows it does not take: invalid
+ * inputs, x = 0, most of the |d| ≥ 37 wings. A change to the formulas here must be made there too.
  */
 import { BatchStatus } from "@hedgekit/sdk"
 import type { GreeksColumns } from "../Black76.js"
