@@ -143,10 +143,10 @@ export const grid = (
     return w
   }
 
-  // Current values and Greeks (USD) of what is on the grid.
-  let W0 = linearValue(0), D = 0, G = 0, Th = 0
+  // Current Greeks (USD) of what is on the grid; its current value comes from the same kernel as every cell, so
+  // that the P&L at the origin is exactly 0.
+  let D = 0, G = 0, Th = 0
   for (const p of mine) {
-    if (byId.get(p.id)?.instrument.kind === "option") W0 += p.value
     D += p.delta
     G += p.gamma
     Th += p.theta
@@ -162,6 +162,9 @@ export const grid = (
   const price = out.price
   const status = new Uint8Array(n)
   const coinView = accounting === "coin"
+  Black76.greeksBatch({ length: n, isCall, forward: F0, strike: K, expiry: T0, rate, vol: vol0 }, out, status)
+  let W0 = linearValue(0)
+  for (let i = 0; i < n; i++) W0 += size[i]! * price[i]!
   for (let j = 0; j < nv; j++) {
     const v = volShocks[j]!
     let sVega = 0, sVolga = 0, sVanna = 0

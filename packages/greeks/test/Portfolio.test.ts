@@ -1,3 +1,4 @@
+import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { ClosedForm, Portfolio, Scenario } from "../src/index.js"
 import { snapshot } from "./chain.js"
@@ -120,5 +121,64 @@ describe("Scenario.grid", () => {
     expect(() => Scenario.grid(book, market, "BTC", { ...spec, days: [-1] }, "usd")).toThrow(/days\[0\]/)
     expect(() => Scenario.grid(book, market, "BTC", { ...spec, spotShocks: [] }, "usd")).toThrow(/spotShocks/)
     expect(() => Scenario.grid(book, market, "ETH", spec, "usd")).toThrow(/underlying/)
+  })
+})
+
+describe("Portfolio properties (fast-check)", () => {
+  const symbols = rows.map((r) => r.instrument_name!)
+  const positionArb = fc.record({ symbol: fc.constantFrom(...symbols), quantity: fc.integer({ min: -50, max: 50 }) })
+  const bookArb = fc.record({
+    options: fc.array(positionArb, { minLength: 1, maxLength: 12 }),
+    perp: fc.integer({ min: -5_000, max: 5_000 }),
+    linearPerp: fc.integer({ min: -100, max: 100 }),
+    future: fc.integer({ min: -5_000, max: 5_000 }),
+    spot: fc.double({ min: -5, max: 5, noNaN: true }),
+    coin: fc.double({ min: 0, max: 20, noNaN: true }),
+    usd: fc.double({ min: -1e6, max: 1e6, noNaN: true })
+  })
+  const toBook = (b: typeof bookArb extends fc.Arbitrary<infer T> ? T : never, k = 1): Portfolio.Book => ({
+    positions: [
+      ...b.options.map((o, i) => ({ ...option(o.symbol, k * o.quantity), id: `${o.symbol}#${i}` })),
+      { id: "perp", quantity: k * b.perp, instrument: { kind: "perpetual", symbol: "BTC-PERPETUAL", underlying: "BTC", settlement: "inverse", contractSize: 10 } },
+      { id: "usdc-perp", quantity: k * b.linearPerp, instrument: { kind: "perpetual", symbol: "BTC_USDC-PERPETUAL", underlying: "BTC", settlement: "linear", contractSize: 0.001 } },
+      { id: "future", quantity: k * b.future, instrument: { kind: "future", symbol: "BTC-27MAR26", underlying: "BTC", expiryMs: 1774598400000, settlement: "inverse", contractSize: 10 } },
+      { id: "spot", quantity: k * b.spot, instrument: { kind: "spot", symbol: "BTC", underlying: "BTC" } }
+    ],
+    cash: [{ currency: "BTC", amount: k * b.coin }, { currency: "USD", amount: k * b.usd }]
+  })
+  const close = (a: number, b: number, scale: number) => Math.abs(a - b) <= 1e-9 * (Math.abs(a) + Math.abs(b) + scale)
+
+  it("totals are sums, coin Greeks are the USD ones seen through W/S, and the book scales linearly", () => {
+    fc.assert(
+      fc.property(bookArb, fc.integer({ min: -3, max: 3 }).filter((k) => k !== 0), (b, k) => {
+        const book = toBook(b)
+        const usd = Portfolio.exposure(book, market, "usd")
+        const coin = Portfolio.exposure(book, market, "coin")
+        expect(usd.errors).toEqual([])
+        const u = usd.exposures[0]!, c = coin.exposures[0]!
+        for (const key of ["value", "delta", "gamma", "vega", "theta", "rho"] as const) {
+          expect(close(u[key], usd.positions.reduce((a, p) => a + p[key], 0), 1)).toBe(true)
+        }
+        expect(close(c.delta, u.delta - u.value / S, 1)).toBe(true)
+        expect(close(c.gamma, u.gamma - u.delta / S + u.value / (S * S), 1e-6)).toBe(true)
+        const scaled = Portfolio.exposure(toBook(b, k), market, "coin").exposures[0]!
+        for (const key of ["value", "delta", "gamma", "vega", "theta"] as const) expect(close(scaled[key], k * c[key], 1e-6)).toBe(true)
+      }),
+      { numRuns: 100, seed: 11 }
+    )
+  })
+
+  it("a scenario's P&L is 0 at the origin and its Greek approximation agrees to second order for small moves", () => {
+    fc.assert(
+      fc.property(bookArb, fc.constantFrom("usd" as const, "coin" as const), (b, accounting) => {
+        const h = 1e-4
+        const g = Scenario.grid(toBook(b), market, "BTC", { spotShocks: [-h, 0, h], volShocks: [0], volShock: "absolute", days: [0] }, accounting)
+        expect(g.full[1]).toBe(0)
+        // full − taylor is third order: at ±h it is ~h³·S³·speed, far below the first-order move ~h·S·delta.
+        const move = Math.abs(g.full[2]! - g.full[0]!) / 2
+        for (const c of [0, 2]) expect(Math.abs(g.full[c]! - g.taylor[c]!)).toBeLessThanOrEqual(1e-3 * move + 1e-9 * S)
+      }),
+      { numRuns: 60, seed: 12 }
+    )
   })
 })
