@@ -14,3 +14,7 @@ export * as BlackScholes from "./BlackScholes.js"
 export * as Models from "./Models.js"
 /** @since 0.1.0 */
 export * as Normal from "./Normal.js"
+/** @since 0.1.0 */
+export * as Sabr from "./Sabr.js"
+/** @since 0.1.0 */
+export * as Svi from "./Svi.js"
