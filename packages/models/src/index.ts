@@ -18,3 +18,7 @@ export * as Normal from "./Normal.js"
 export * as Sabr from "./Sabr.js"
 /** @since 0.1.0 */
 export * as Svi from "./Svi.js"
+/** @since 0.1.0 */
+export * as Fit from "./Fit.js"
+/** @since 0.1.0 */
+export * as Calibrate from "./Calibrate.js"
