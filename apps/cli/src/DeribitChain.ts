@@ -20,6 +20,9 @@ export interface Chain {
   readonly expiry: Float64Array
   readonly rate: Float64Array
   readonly markBtc: Float64Array
+  /** Best bid and ask, BTC; NaN where that side of the book was empty (or the column is absent). */
+  readonly bidBtc: Float64Array
+  readonly askBtc: Float64Array
   readonly markIv: Float64Array
   readonly venueDelta: Float64Array
   readonly venueVega: Float64Array
@@ -68,6 +71,8 @@ export const readChain = async (path: string): Promise<Chain> => {
     expiry: new Float64Array(n),
     rate: new Float64Array(n),
     markBtc: new Float64Array(n),
+    bidBtc: new Float64Array(n),
+    askBtc: new Float64Array(n),
     markIv: new Float64Array(n),
     venueDelta: new Float64Array(n),
     venueVega: new Float64Array(n)
@@ -96,6 +101,8 @@ export const readChain = async (path: string): Promise<Chain> => {
     chain.expiry[k] = Time.yearFraction(ts, exp)
     chain.rate[k] = 0
     chain.markBtc[k] = num(fields, "mark_price")
+    chain.bidBtc[k] = num(fields, "bid_price")
+    chain.askBtc[k] = num(fields, "ask_price")
     chain.markIv[k] = num(fields, "implied_volatility")
     chain.venueDelta[k] = num(fields, "delta")
     chain.venueVega[k] = num(fields, "vega")
@@ -115,6 +122,8 @@ export const readChain = async (path: string): Promise<Chain> => {
     expiry: cut(chain.expiry),
     rate: cut(chain.rate),
     markBtc: cut(chain.markBtc),
+    bidBtc: cut(chain.bidBtc),
+    askBtc: cut(chain.askBtc),
     markIv: cut(chain.markIv),
     venueDelta: cut(chain.venueDelta),
     venueVega: cut(chain.venueVega),

@@ -6,6 +6,7 @@ import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
+import { calibrate } from "./CalibrateCommand.js"
 import { chain } from "./ChainCommand.js"
 import { greeks, iv, price } from "./PriceCommands.js"
 import { market, risk } from "./RiskCommand.js"
@@ -14,7 +15,7 @@ import { VERSION } from "./Version.js"
 const hedgekit = Command.make("hedgekit", {}, () =>
   Console.log("hedgekit: dynamic hedging of options. Run `hedgekit --help` for the commands.")).pipe(
     Command.withDescription("Dynamic hedging of options, crypto options first."),
-    Command.withSubcommands([price, iv, greeks, risk, market, chain])
+    Command.withSubcommands([price, iv, greeks, risk, market, calibrate, chain])
   )
 
 hedgekit.pipe(

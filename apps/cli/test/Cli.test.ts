@@ -54,7 +54,7 @@ describe("hedgekit binary", () => {
   })
 
   it("has --help on every command", () => {
-    for (const cmd of ["price", "iv", "greeks", "risk", "market", "chain"]) {
+    for (const cmd of ["price", "iv", "greeks", "risk", "market", "calibrate", "chain"]) {
       const p = hedgekit([cmd, "--help"])
       expect(p.stdout).toContain("USAGE")
     }
