@@ -10,10 +10,11 @@
  * or Deribit's with `--units deribit`). A bad row gets `error: { tag, field, value, message }` instead, and the
  * batch goes on.
  */
-import { ClosedForm, Deribit } from "@hedgekit/greeks"
+import { ClosedForm, Deribit, Numerical } from "@hedgekit/greeks"
 import { Bachelier, Black76, BlackScholes } from "@hedgekit/models"
 import { InvalidInput, isHedgekitError, toRecord } from "@hedgekit/sdk"
 import type { ErrorRecord } from "@hedgekit/sdk"
+import { FORWARD_MODELS } from "./ForwardModels.js"
 
 export type Row = Readonly<Record<string, unknown>>
 export type Command = "price" | "iv" | "greeks"
@@ -51,7 +52,7 @@ const numberField = (row: Row, field: string, expected: string, fallback?: numbe
 const modelOf = (row: Row): ModelName => {
   const value = row["model"]
   if (typeof value === "string" && (MODELS as ReadonlyArray<string>).includes(value)) return value as ModelName
-  throw new InvalidInput({ field: "model", value: value ?? null, expected: "\"bsm\", \"black76\" or \"bachelier\"" })
+  throw new InvalidInput({ field: "model", value: value ?? null, expected: `one of ${[...MODELS, ...Object.keys(FORWARD_MODELS)].map((m) => `"${m}"`).join(", ")}` })
 }
 
 const typeOf = (row: Row): "call" | "put" => {
@@ -114,6 +115,39 @@ const priceOutputs = (row: Row): Row => {
 }
 
 const HIGHER = ["vanna", "volga", "charm", "veta", "speed", "zomma", "color", "ultima", "dualDelta", "dualGamma"] as const
+
+/**
+ * A row of a forward model of {@link FORWARD_MODELS}: its parameters from their fields, Greeks from
+ * `Numerical` (undefined when the model has no such Greek, e.g. vega without a vol parameter). `undefined` when
+ * the row's model is not one of them.
+ */
+const forwardModelOutputs = (command: Command, row: Row, units: Units): Row | undefined => {
+  const name = row["model"]
+  const entry = typeof name === "string" ? FORWARD_MODELS[name] : undefined
+  if (entry === undefined) return undefined
+  if (command === "iv") throw new InvalidInput({ field: "model", value: name, expected: "bsm, black76 or bachelier for iv" })
+  if (units === "deribit") throw new InvalidInput({ field: "model", value: name, expected: "black76 for --units deribit (Deribit values its options with Black-76 on the forward)" })
+  const type = typeOf(row)
+  const fields = entry.fields.map(([field]) => field)
+  forbid(row, "spot", name as ModelName, "forward")
+  if (!fields.includes("vol")) forbid(row, "vol", name as ModelName, fields.join(", "))
+  if (numberField(row, "dividend", "0 or nothing (a forward already carries the yield)", 0) !== 0) {
+    forbid(row, "dividend", name as ModelName, "a forward, which already carries the yield")
+  }
+  const forward = numberField(row, "forward", "a finite forward > 0")
+  const strike = numberField(row, "strike", "a finite strike")
+  const expiry = numberField(row, "expiry", "a time to expiry in years > 0")
+  const rate = numberField(row, "rate", "a continuously compounded rate (decimal)", 0)
+  const params = Object.fromEntries(entry.fields.map(([field, expected]) => [field, numberField(row, field, expected)]))
+  const r = Numerical.greeks(entry.model, { type, forward, strike, expiry, rate }, params as never)
+  const wanted = command === "price" ? ["delta", "gamma", "vega", "theta", "rho"] : ["delta", "gamma", "vega", "theta", "rho", ...HIGHER]
+  const out: Record<string, unknown> = { price: r.price }
+  for (const g of wanted) {
+    const e = r.greeks[g as Numerical.GreekName]
+    if (e !== undefined) out[g] = e.value
+  }
+  return out
+}
 
 const greeksOutputs = (row: Row, units: Units): Row => {
   const p = parseCommon(row)
@@ -180,6 +214,8 @@ export interface Outcome {
 /** Evaluates one row. Never throws for a bad row. */
 export const evaluateRow = (command: Command, row: Row, units: Units = "raw"): Outcome => {
   try {
+    const forward = forwardModelOutputs(command, row, units)
+    if (forward !== undefined) return { output: forward }
     return { output: command === "price" ? priceOutputs(row) : command === "greeks" ? greeksOutputs(row, units) : ivOutputs(row) }
   } catch (error) {
     return { error: isHedgekitError(error) ? toRecord(error) : errorRecord(error) }

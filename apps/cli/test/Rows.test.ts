@@ -59,3 +59,29 @@ describe("row contract", () => {
     expect(high["vol"]).toBeUndefined()
   })
 })
+
+describe("forward models beyond the closed forms", () => {
+  const sabr = { model: "sabr", type: "call", forward: 90_000, strike: 100_000, expiry: 0.1, alpha: 0.6, beta: 1, correlation: -0.3, volOfVol: 1.2 }
+
+  it("prices a SABR row at the SABR vol, with its Greeks by differences and no vega (SABR has no vol parameter)", async () => {
+    const { Sabr } = await import("@hedgekit/models")
+    const out = processRow("price", { id: 7, ...sabr })
+    expect(out["price"]).toBe(Sabr.price("call", 90_000, 100_000, 0.1, 0, { alpha: 0.6, beta: 1, correlation: -0.3, volOfVol: 1.2 }))
+    const up = Sabr.price("call", 90_001, 100_000, 0.1, 0, { alpha: 0.6, beta: 1, correlation: -0.3, volOfVol: 1.2 })
+    const down = Sabr.price("call", 89_999, 100_000, 0.1, 0, { alpha: 0.6, beta: 1, correlation: -0.3, volOfVol: 1.2 })
+    expect(Math.abs((out["delta"] as number) - (up - down) / 2)).toBeLessThan(1e-6)
+    expect(out["vega"]).toBeUndefined()
+    expect(out["id"]).toBe(7)
+    const g = processRow("greeks", sabr)
+    expect(typeof g["speed"]).toBe("number")
+    expect(g["vanna"]).toBeUndefined()
+  })
+
+  it("names a bad or missing parameter, and refuses fields of other models", () => {
+    expect(processRow("price", { ...sabr, correlation: 1.5 })["error"]).toMatchObject({ field: "correlation" })
+    expect(processRow("price", { ...sabr, volOfVol: undefined })["error"]).toMatchObject({ field: "volOfVol" })
+    expect(processRow("price", { ...sabr, vol: 0.5 })["error"]).toMatchObject({ field: "vol" })
+    expect(processRow("iv", { ...sabr, price: 100 })["error"]).toMatchObject({ field: "model" })
+    expect(processRow("price", { ...sabr, model: "heston2" })["error"]).toMatchObject({ field: "model" })
+  })
+})

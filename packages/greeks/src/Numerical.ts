@@ -18,7 +18,8 @@
  *   (V_call − V_put = e^{−rT}(F − K), which every model of the SDK contract satisfies) adds its exact terms:
  *   an in-the-money price is mostly intrinsic value, and differencing it would bury its gamma in rounding.
  * - When the model rejects a bumped input (a parameter at the edge of its domain), the steps of that Greek
- *   are halved until it accepts them.
+ *   are halved until it accepts them; a first derivative falls back to one-sided differences (O(h³)); a Greek
+ *   that still cannot be differenced is listed in `failures` with the model's reason, not thrown.
  *
  * Every estimate reports how it was obtained (`method`, and the function it differenced in `from`).
  * Measured on the closed-form models (test suite `Numerical.test.ts`): first-order Greeks ≤ 1e-8 relative,
@@ -67,6 +68,11 @@ export interface Result {
   readonly greeks: { readonly [G in GreekName]?: Estimate }
   /** ∂V/∂p for each numeric model parameter p, per 1 unit of p. */
   readonly params: { readonly [name: string]: Estimate }
+  /**
+   * Greeks and parameter sensitivities the model would not let us difference (it rejected every step, central
+   * and one-sided, down to 2⁻³⁰ of the scale), with the model's reason; they are absent from `greeks`/`params`.
+   */
+  readonly failures: { readonly [name: string]: string }
   /** The largest steps used, per input (absolute units). */
   readonly steps: { readonly forward: number; readonly strike: number; readonly expiry: number; readonly rate: number; readonly [param: string]: number }
 }
@@ -100,6 +106,9 @@ const S1: Stencil = [[-1, 1 / 6], [-0.5, -4 / 3], [0.5, 4 / 3], [1, -1 / 6]]
 const S2: Stencil = [[-1, -1 / 3], [-0.5, 16 / 3], [0, -10], [0.5, 16 / 3], [1, -1 / 3]]
 const S3: Stencil = [[-2, 1 / 6], [-1, -17 / 3], [-0.5, 32 / 3], [0.5, -32 / 3], [1, 17 / 3], [2, -1 / 6]]
 const STENCIL = [undefined, S1, S2, S3] as const
+/** One-sided first derivatives for a parameter at its domain's edge: (4·D(h/2) − D(h))/3 of the three-point forward difference, O(h³). */
+const FORWARD_1: Stencil = [[0, -21 / 6], [0.5, 32 / 6], [1, -12 / 6], [2, 1 / 6]]
+const BACKWARD_1: Stencil = [[0, 21 / 6], [-0.5, -32 / 6], [-1, 12 / 6], [-2, -1 / 6]]
 /** Step fractions by total derivative order. */
 const C = [0, 2e-3, 5e-3, 1.5e-2] as const
 
@@ -237,8 +246,8 @@ const fail = (greek: string, detail: string, iterations: number): NoConvergence 
 /**
  * Greeks of one option under `model` with `params`.
  *
- * Throws the model's own error (e.g. `InvalidInput`) when the option itself cannot be priced, and
- * `NoConvergence` when the model rejects every step of a Greek down to 2⁻³⁰ of its scale.
+ * Throws the model's own error (e.g. `InvalidInput`) when the option itself cannot be priced. A Greek the model
+ * will not let us difference is left out and named in `failures`.
  *
  * @since 0.1.0
  * @category greeks
@@ -311,12 +320,12 @@ export const greeks = <P>(model: PricingModel<P>, option: EuropeanOption, params
   const largest: Record<string, number> = { forward: 0, strike: 0, expiry: 0, rate: 0 }
   const dimName = (dim: number) => (dim < PARAM ? (["forward", "strike", "expiry", "rate"] as const)[dim]! : paramNames[dim - PARAM]!)
 
-  const run = (p: Plan): number => {
+  const run = (p: Plan, table: (order: number) => Stencil = (n) => STENCIL[n]!): number => {
     const orders = p.orders.map(([dim, n]) => [dim === V_ ? volDim! : dim, n] as const)
     const total = orders.reduce((a, [, n]) => a + n, 0)
     let shrink = 1
     for (let attempt = 0; attempt <= 30; attempt++) {
-      const steps = orders.map(([dim, n]) => exactStep(center[dim]!, C[total]! * scale(dim) * shrink, STENCIL[n]!))
+      const steps = orders.map(([dim, n]) => exactStep(center[dim]!, C[total]! * scale(dim) * shrink, table(n)))
       try {
         // Tensor product of the one-dimensional stencils.
         let sum = 0
@@ -327,7 +336,7 @@ export const greeks = <P>(model: PricingModel<P>, option: EuropeanOption, params
             return
           }
           const [dim, n] = orders[k]!
-          for (const [offset, w] of STENCIL[n]!) {
+          for (const [offset, w] of table(n)) {
             point[dim] = center[dim]! + offset * steps[k]!
             walk(k + 1, weight * w)
           }
@@ -349,6 +358,29 @@ export const greeks = <P>(model: PricingModel<P>, option: EuropeanOption, params
     }
     throw fail(p.greek, "unreachable", 30)
   }
+  // A first derivative at the edge of a parameter's domain: one-sided differences, forward then backward.
+  const runEdge = (p: Plan): number => {
+    try {
+      return run(p)
+    } catch (central) {
+      if (p.orders.length !== 1 || p.orders[0]![1] !== 1) throw central
+      try {
+        return run(p, () => FORWARD_1)
+      } catch {
+        return run(p, () => BACKWARD_1)
+      }
+    }
+  }
+  const failures: Record<string, string> = {}
+  const attempt = (name: string, f: () => Estimate): Estimate | undefined => {
+    try {
+      return f()
+    } catch (error) {
+      if (!isHedgekitError(error)) throw error
+      failures[name] = error.message
+      return undefined
+    }
+  }
 
   const out: Partial<Record<GreekName, Estimate>> = {}
   const withParity = (p: Plan, v: number): number =>
@@ -368,7 +400,8 @@ export const greeks = <P>(model: PricingModel<P>, option: EuropeanOption, params
     if (volDim === undefined && VOL_GREEKS.has(p.name)) continue
     // A model without an analytic vega has its vega family differenced from the price.
     const q = p.from === "vega" && out.vega === undefined ? PRICE_PLANS.find((x) => x.name === p.name)! : p
-    out[p.name] = { value: withParity(q, run(q)), method: "difference", from: q.from }
+    const estimate = attempt(p.name, () => ({ value: withParity(q, runEdge(q)), method: "difference", from: q.from }))
+    if (estimate !== undefined) out[p.name] = estimate
   }
   const sensitivities: Record<string, Estimate> = {}
   for (let j = 0; j < paramNames.length; j++) {
@@ -378,9 +411,10 @@ export const greeks = <P>(model: PricingModel<P>, option: EuropeanOption, params
       continue
     }
     const dim = PARAM + j
-    sensitivities[name] = { value: run({ greek: name, from: "price", orders: [[dim, 1]], sign: 1 }), method: "difference", from: "price" }
+    const estimate = attempt(name, () => ({ value: runEdge({ greek: name, from: "price", orders: [[dim, 1]], sign: 1 }), method: "difference", from: "price" }))
+    if (estimate !== undefined) sensitivities[name] = estimate
   }
-  return { price, greeks: out, params: sensitivities, steps: largest as Result["steps"] }
+  return { price, greeks: out, params: sensitivities, steps: largest as Result["steps"], failures }
 }
 
 /**

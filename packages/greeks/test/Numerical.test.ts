@@ -166,6 +166,27 @@ describe("Numerical.greeks reports how each number was obtained", () => {
     expect(Math.abs(r.greeks.vega!.value / exact.vega - 1)).toBeLessThan(1e-6)
   })
 
+  it("takes one-sided differences for a parameter exactly at its domain's edge, and names what it cannot difference", () => {
+    const capped = definePricingModel({
+      name: "capped",
+      version: "0.0.0",
+      params: Schema.Struct({ vol: Schema.Finite, cap: Schema.Finite }),
+      price: (o, { cap, vol }) => {
+        if (vol > 0.5) throw new InvalidInput({ field: "vol", value: vol, expected: "≤ 0.5" })
+        if (cap !== 1) throw new InvalidInput({ field: "cap", value: cap, expected: "exactly 1" })
+        return Models.black76.price(o, { vol })
+      }
+    })
+    const r = Numerical.greeks(capped, option, { vol: 0.5, cap: 1 })
+    const exact = ClosedForm.black76("call", 60_000, 65_000, 0.1, 0, 0.5)
+    expect(Math.abs(r.greeks.vega!.value / exact.vega - 1)).toBeLessThan(1e-8)
+    expect(r.params.cap).toBeUndefined()
+    expect(r.failures.cap).toMatch(/cap/)
+    expect(r.greeks.volga).toBeUndefined() // a second derivative has no one-sided fallback
+    expect(r.failures.volga).toMatch(/vol/)
+    expect(Math.abs(r.greeks.delta!.value / exact.delta - 1)).toBeLessThan(1e-8)
+  })
+
   it("passes on the model's own error for an option it cannot price", () => {
     expect(() => Numerical.greeks(Models.black76, { ...option, expiry: -1 }, { vol: 0.6 })).toThrow(InvalidInput)
   })

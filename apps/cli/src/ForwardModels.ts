@@ -1,0 +1,25 @@
+/**
+ * The row models beyond the closed forms: each a `PricingModel` on a `forward`, with its parameters as row
+ * fields whose names cannot collide with the output Greeks. Their Greeks come from `@hedgekit/greeks`
+ * `Numerical` (the model's analytic Greeks where it has them, Richardson differences otherwise); vega and the
+ * other vol Greeks only for models with a `vol` parameter.
+ */
+import { Sabr } from "@hedgekit/models"
+import type { PricingModel } from "@hedgekit/sdk"
+
+export interface ForwardModel {
+  readonly model: PricingModel<never>
+  /** Parameter fields, in order, with what each expects (for error messages). */
+  readonly fields: ReadonlyArray<readonly [field: string, expected: string]>
+}
+
+const entry = <P>(model: PricingModel<P>, fields: ForwardModel["fields"]): ForwardModel => ({ model: model as unknown as PricingModel<never>, fields })
+
+export const FORWARD_MODELS: Readonly<Record<string, ForwardModel>> = {
+  sabr: entry(Sabr.model, [
+    ["alpha", "SABR α > 0 (the vol level; lognormal at β = 1)"],
+    ["beta", "SABR β in [0, 1]"],
+    ["correlation", "SABR ρ in (−1, 1)"],
+    ["volOfVol", "SABR ν ≥ 0 (per √year)"]
+  ])
+}
