@@ -4,7 +4,7 @@
  * `Numerical` (the model's analytic Greeks where it has them, Richardson differences otherwise); vega and the
  * other vol Greeks only for models with a `vol` parameter.
  */
-import { Sabr } from "@hedgekit/models"
+import { Kou, Merton, Sabr } from "@hedgekit/models"
 import type { PricingModel } from "@hedgekit/sdk"
 
 export interface ForwardModel {
@@ -15,7 +15,24 @@ export interface ForwardModel {
 
 const entry = <P>(model: PricingModel<P>, fields: ForwardModel["fields"]): ForwardModel => ({ model: model as unknown as PricingModel<never>, fields })
 
+const jumps = [
+  ["jumpIntensity", "a jump intensity λ ≥ 0 (jumps per year)"]
+] as const
+
 export const FORWARD_MODELS: Readonly<Record<string, ForwardModel>> = {
+  merton: entry(Merton.model, [
+    ["vol", "a diffusion vol > 0 (decimal)"],
+    ...jumps,
+    ["jumpMean", "the mean of the log jump size (decimal)"],
+    ["jumpVol", "the st. dev. of the log jump size ≥ 0 (decimal)"]
+  ]),
+  kou: entry(Kou.model, [
+    ["vol", "a diffusion vol > 0 (decimal)"],
+    ...jumps,
+    ["upProbability", "the probability p of an up-jump, in [0, 1]"],
+    ["upRate", "the up-jump rate η₁ > 1"],
+    ["downRate", "the down-jump rate η₂ > 0"]
+  ]),
   sabr: entry(Sabr.model, [
     ["alpha", "SABR α > 0 (the vol level; lognormal at β = 1)"],
     ["beta", "SABR β in [0, 1]"],

@@ -85,3 +85,17 @@ describe("forward models beyond the closed forms", () => {
     expect(processRow("price", { ...sabr, model: "heston2" })["error"]).toMatchObject({ field: "model" })
   })
 })
+
+describe("jump-diffusion rows", () => {
+  it("prices Merton and Kou rows with their analytic Greeks, vega included", async () => {
+    const { Kou, Merton } = await import("@hedgekit/models")
+    const base = { type: "put", forward: 60_000, strike: 55_000, expiry: 0.25, vol: 0.5, jumpIntensity: 4 }
+    const m = processRow("price", { ...base, model: "merton", jumpMean: -0.05, jumpVol: 0.1 })
+    expect(m["price"]).toBe(Merton.price("put", 60_000, 55_000, 0.25, 0, { vol: 0.5, jumpIntensity: 4, jumpMean: -0.05, jumpVol: 0.1 }))
+    expect(m["vega"]).toBe(Merton.greeks("put", 60_000, 55_000, 0.25, 0, { vol: 0.5, jumpIntensity: 4, jumpMean: -0.05, jumpVol: 0.1 }).vega)
+    const k = processRow("greeks", { ...base, model: "kou", upProbability: 0.4, upRate: 10, downRate: 8 })
+    expect(k["price"]).toBe(Kou.price("put", 60_000, 55_000, 0.25, 0, { vol: 0.5, jumpIntensity: 4, upProbability: 0.4, upRate: 10, downRate: 8 }))
+    expect(typeof k["vanna"]).toBe("number")
+    expect(processRow("price", { ...base, model: "kou", upProbability: 0.4, upRate: 0.5, downRate: 8 })["error"]).toMatchObject({ field: "upRate" })
+  })
+})

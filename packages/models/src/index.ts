@@ -22,3 +22,7 @@ export * as Svi from "./Svi.js"
 export * as Fit from "./Fit.js"
 /** @since 0.1.0 */
 export * as Calibrate from "./Calibrate.js"
+/** @since 0.1.0 */
+export * as Merton from "./Merton.js"
+/** @since 0.1.0 */
+export * as Kou from "./Kou.js"
