@@ -24,9 +24,26 @@ const text = (name: string, description: string) =>
 const num = (name: string, description: string) =>
   Flag.Finite(name).pipe(Flag.withDescription(description), Flag.optional)
 
+const MODEL_NAMES = ["bsm", "black76", "bachelier", "sabr", "merton", "kou"] as const
+
+/** Model parameter flags (kebab-case) and the row fields they fill. */
+const PARAM_FLAGS = {
+  alpha: num("alpha", "SABR α"),
+  beta: num("beta", "SABR β in [0, 1]"),
+  correlation: num("correlation", "SABR ρ (negative values as --correlation=-0.3)"),
+  volOfVol: num("vol-of-vol", "SABR ν"),
+  jumpIntensity: num("jump-intensity", "Merton/Kou jumps per year"),
+  jumpMean: num("jump-mean", "Merton mean log jump"),
+  jumpVol: num("jump-vol", "Merton st. dev. of the log jump"),
+  upProbability: num("up-probability", "Kou probability of an up-jump"),
+  upRate: num("up-rate", "Kou up-jump rate η₁ > 1"),
+  downRate: num("down-rate", "Kou down-jump rate η₂ > 0")
+}
+
 const common = {
-  model: Flag.Literals("model", ["bsm", "black76", "bachelier"]).pipe(
-    Flag.withDescription("bsm (on a spot with yield q), black76 (on a forward) or bachelier (normal, on a forward)"),
+  ...PARAM_FLAGS,
+  model: Flag.Literals("model", MODEL_NAMES).pipe(
+    Flag.withDescription("bsm (spot with yield q), black76 (forward), bachelier (normal, forward), or a forward model: sabr, merton, kou"),
     Flag.optional
   ),
   type: Flag.Literals("type", ["call", "put"]).pipe(Flag.withDescription("call or put"), Flag.optional),
@@ -49,7 +66,7 @@ const common = {
 }
 
 interface Common {
-  readonly model: Option.Option<"bsm" | "black76" | "bachelier">
+  readonly model: Option.Option<(typeof MODEL_NAMES)[number]>
   readonly type: Option.Option<"call" | "put">
   readonly spot: Option.Option<number>
   readonly forward: Option.Option<number>
@@ -61,6 +78,16 @@ interface Common {
   readonly output: Option.Option<string>
   readonly format: Option.Option<Format>
   readonly outputFormat: Option.Option<Format>
+  readonly alpha: Option.Option<number>
+  readonly beta: Option.Option<number>
+  readonly correlation: Option.Option<number>
+  readonly volOfVol: Option.Option<number>
+  readonly jumpIntensity: Option.Option<number>
+  readonly jumpMean: Option.Option<number>
+  readonly jumpVol: Option.Option<number>
+  readonly upProbability: Option.Option<number>
+  readonly upRate: Option.Option<number>
+  readonly downRate: Option.Option<number>
 }
 
 const formatFor = (explicit: Option.Option<Format>, path: string, fallback: Format): Effect.Effect<Format, UsageError> => {
@@ -134,7 +161,7 @@ const run = (command: RowCommand, flags: Common, last: Option.Option<number>, un
       return
     }
     const row: Record<string, unknown> = {}
-    for (const key of ["model", "type", "spot", "forward", "strike", "expiry", "rate", "dividend"] as const) {
+    for (const key of ["model", "type", "spot", "forward", "strike", "expiry", "rate", "dividend", ...(Object.keys(PARAM_FLAGS) as Array<keyof typeof PARAM_FLAGS>)] as const) {
       const value: Option.Option<unknown> = flags[key]
       if (Option.isSome(value)) row[key] = value.value
     }
