@@ -1,5 +1,6 @@
 // Tests run against the workspace packages' TypeScript sources (the "@hedgekit/source" export condition),
 // so a test never depends on a stale build.
+import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
 
 const conditions = ["@hedgekit/source", "module", "node", "import", "default"]
@@ -16,6 +17,8 @@ export const vitestConfig = (overrides = {}) =>
       include: ["test/**/*.test.ts"],
       environment: "node",
       testTimeout: 60_000,
+      // one fixed fast-check seed (FC_SEED overrides; see setup.js)
+      setupFiles: [fileURLToPath(new URL("./setup.js", import.meta.url))],
       reporters: ["default"],
       ...overrides
     }

@@ -70,7 +70,8 @@ const checkExpiry = (expiry: number): void => {
 
 /** z/x(z), with x(z) = ln((√(1 − 2ρz + z²) + z − ρ)/(1 − ρ)) written as log1p of a cancellation-free u. */
 export const zOverX = (z: number, rho: number): number => {
-  if (z === 0) return 1
+  // Near 0 (also where z is so small that u would lose bits to underflow): 1 − ρz/2 + (2 − 3ρ²)z²/12 + O(z³).
+  if (Math.abs(z) < 1e-6) return 1 - (rho * z) / 2 + ((2 - 3 * rho * rho) * z * z) / 12
   const s = Math.sqrt(1 - 2 * rho * z + z * z)
   const w = (z - 2 * rho) / (s + 1) // (s − 1)/z, since s² − 1 = z(z − 2ρ)
   // z > 0: the argument of the log is 1 + z(w + 1)/(1 − ρ). z < 0: s + z − ρ cancels; by s² − (z − ρ)² = 1 − ρ²
