@@ -1,6 +1,6 @@
 /**
- * `hedgekit calibrate`: fits a smile model to one point-in-time snapshot of a Deribit chain CSV — SVI or SABR
- * per expiry, SSVI across expiries — and prints the parameters and the fit per expiry (RMSE in vol points,
+ * `hedgekit calibrate`: fits a model to one point-in-time snapshot of a Deribit chain CSV — SVI or SABR per
+ * expiry, SSVI, Heston or Bates across expiries — and prints the parameters and the fit per expiry (RMSE in vol points,
  * butterfly and calendar checks). `--report x.html` draws market vs model smiles per expiry (inline SVG).
  *
  * Quotes: the snapshot's out-of-the-money options (calls at K ≥ F, puts below), each with a bid and an ask
@@ -8,7 +8,7 @@
  * mark IV; weights are vega (default), 1/(ask IV − bid IV), or equal.
  */
 import { writeFileSync } from "node:fs"
-import { Black76, Calibrate, Sabr, Svi } from "@hedgekit/models"
+import { Bates, Black76, Calibrate, Heston, Sabr, Svi } from "@hedgekit/models"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -114,7 +114,7 @@ export const calibrate = Command.make(
   "calibrate",
   {
     chain: Flag.String("chain").pipe(Flag.withDescription("a Deribit option-chain CSV (layout of data/deribit)")),
-    model: Flag.Literals("model", ["svi", "sabr", "ssvi"]).pipe(Flag.withDescription("svi or sabr per expiry, ssvi across expiries")),
+    model: Flag.Literals("model", ["svi", "sabr", "ssvi", "heston", "bates"]).pipe(Flag.withDescription("svi or sabr per expiry; ssvi, heston or bates across expiries")),
     at: Flag.Finite("at").pipe(Flag.withDescription("snapshot time, ms since epoch: the last snapshot at or before it (default: the first)"), Flag.optional),
     beta: Flag.Finite("beta").pipe(Flag.withDescription("SABR β in [0, 1] (default 1)"), Flag.withDefault(1)),
     weights: Flag.Literals("weights", ["vega", "spread", "equal"]).pipe(Flag.withDescription("quote weights: vega (default), 1/bid-ask IV spread, or equal"), Flag.withDefault("vega" as const)),
@@ -138,7 +138,28 @@ export const calibrate = Command.make(
       const fits: Array<Fitted> = []
       let surface: Record<string, unknown> | undefined
       const attempt = <A>(f: () => A) => Effect.try({ try: f, catch: (error) => new UsageError({ message: (error as Error).message }) })
-      if (flags.model === "ssvi") {
+      if (flags.model === "heston" || flags.model === "bates") {
+        const stochastic = flags.model === "heston"
+          ? yield* attempt(() => Calibrate.heston(expiries.map((q) => q.slice)))
+          : yield* attempt(() => Calibrate.bates(expiries.map((q) => q.slice)))
+        surface = { ...stochastic.params, iterations: stochastic.iterations, converged: stochastic.converged }
+        const price = (type: "call" | "put", F: number, K: number, T: number) =>
+          flags.model === "heston" ? Heston.price(type, F, K, T, 0, stochastic.params as Heston.Params) : Bates.price(type, F, K, T, 0, stochastic.params as Bates.Params)
+        expiries.forEach((q, j) => {
+          const { expiry: T, forward: F } = q.slice
+          fits.push({
+            expiryMs: q.expiryMs, quotes: q, params: {}, rmse: stochastic.quality[j]!.rmse, maxError: stochastic.quality[j]!.maxError,
+            vol: (K) => {
+              const type = K >= F ? "call" : "put"
+              try {
+                return Black76.impliedVol(type, price(type, F, K, T), F, K, T, 0)
+              } catch {
+                return NaN
+              }
+            }
+          })
+        })
+      } else if (flags.model === "ssvi") {
         const fit = yield* attempt(() => Calibrate.ssvi(expiries.map((q) => q.slice)))
         surface = { ...fit.params, butterflyFree: fit.checks.butterfly.ok, calendarFree: fit.checks.calendar.ok }
         expiries.forEach((q, j) => {
@@ -195,7 +216,7 @@ export const calibrate = Command.make(
       if (page !== undefined) writeFileSync(page, report(flags.model, ts, fits, dropped, flags.chain))
     })
 ).pipe(
-  Command.withDescription("Fit SVI or SABR per expiry, or SSVI across expiries, to one snapshot of a Deribit chain; print the fit per expiry."),
+  Command.withDescription("Fit SVI or SABR per expiry, or SSVI, Heston or Bates across expiries, to one snapshot of a Deribit chain; print the fit per expiry."),
   Command.withExamples([
     { command: "hedgekit calibrate --chain data/deribit/deribit_btc_option_chain_weekly.csv --model svi --report smiles.html", description: "SVI per expiry, with a plot" },
     { command: "hedgekit calibrate --chain data/deribit/deribit_btc_options_27MAR26.csv --model sabr --at 1770000000000", description: "SABR (β = 1) at a later snapshot" }

@@ -4,7 +4,7 @@
  * `Numerical` (the model's analytic Greeks where it has them, Richardson differences otherwise); vega and the
  * other vol Greeks only for models with a `vol` parameter.
  */
-import { Kou, Merton, Sabr } from "@hedgekit/models"
+import { Bates, Heston, Kou, Merton, Sabr } from "@hedgekit/models"
 import type { PricingModel } from "@hedgekit/sdk"
 
 export interface ForwardModel {
@@ -19,7 +19,22 @@ const jumps = [
   ["jumpIntensity", "a jump intensity λ ≥ 0 (jumps per year)"]
 ] as const
 
+const stochasticVol = [
+  ["initialVariance", "Heston v₀ > 0 (variance, per year)"],
+  ["meanReversion", "Heston κ > 0 (per year)"],
+  ["longRunVariance", "Heston θ > 0 (variance, per year)"],
+  ["volOfVol", "Heston σ > 0 (vol of variance)"],
+  ["correlation", "Heston ρ in (−1, 1)"]
+] as const
+
 export const FORWARD_MODELS: Readonly<Record<string, ForwardModel>> = {
+  heston: entry(Heston.model, stochasticVol),
+  bates: entry(Bates.model, [
+    ...stochasticVol,
+    ...jumps,
+    ["jumpMean", "the mean of the log jump size (decimal)"],
+    ["jumpVol", "the st. dev. of the log jump size ≥ 0 (decimal)"]
+  ]),
   merton: entry(Merton.model, [
     ["vol", "a diffusion vol > 0 (decimal)"],
     ...jumps,

@@ -24,17 +24,20 @@ const text = (name: string, description: string) =>
 const num = (name: string, description: string) =>
   Flag.Finite(name).pipe(Flag.withDescription(description), Flag.optional)
 
-const MODEL_NAMES = ["bsm", "black76", "bachelier", "sabr", "merton", "kou"] as const
+const MODEL_NAMES = ["bsm", "black76", "bachelier", "sabr", "merton", "kou", "heston", "bates"] as const
 
 /** Model parameter flags (kebab-case) and the row fields they fill. */
 const PARAM_FLAGS = {
+  initialVariance: num("initial-variance", "Heston/Bates v₀"),
+  meanReversion: num("mean-reversion", "Heston/Bates κ"),
+  longRunVariance: num("long-run-variance", "Heston/Bates θ"),
   alpha: num("alpha", "SABR α"),
   beta: num("beta", "SABR β in [0, 1]"),
-  correlation: num("correlation", "SABR ρ (negative values as --correlation=-0.3)"),
-  volOfVol: num("vol-of-vol", "SABR ν"),
-  jumpIntensity: num("jump-intensity", "Merton/Kou jumps per year"),
-  jumpMean: num("jump-mean", "Merton mean log jump"),
-  jumpVol: num("jump-vol", "Merton st. dev. of the log jump"),
+  correlation: num("correlation", "SABR/Heston/Bates ρ (negative values as --correlation=-0.3)"),
+  volOfVol: num("vol-of-vol", "SABR ν, Heston/Bates σ"),
+  jumpIntensity: num("jump-intensity", "Merton/Kou/Bates jumps per year"),
+  jumpMean: num("jump-mean", "Merton/Bates mean log jump"),
+  jumpVol: num("jump-vol", "Merton/Bates st. dev. of the log jump"),
   upProbability: num("up-probability", "Kou probability of an up-jump"),
   upRate: num("up-rate", "Kou up-jump rate η₁ > 1"),
   downRate: num("down-rate", "Kou down-jump rate η₂ > 0")
@@ -43,7 +46,7 @@ const PARAM_FLAGS = {
 const common = {
   ...PARAM_FLAGS,
   model: Flag.Literals("model", MODEL_NAMES).pipe(
-    Flag.withDescription("bsm (spot with yield q), black76 (forward), bachelier (normal, forward), or a forward model: sabr, merton, kou"),
+    Flag.withDescription("bsm (spot with yield q), black76 (forward), bachelier (normal, forward), or a forward model: sabr, merton, kou, heston, bates"),
     Flag.optional
   ),
   type: Flag.Literals("type", ["call", "put"]).pipe(Flag.withDescription("call or put"), Flag.optional),
@@ -78,6 +81,9 @@ interface Common {
   readonly output: Option.Option<string>
   readonly format: Option.Option<Format>
   readonly outputFormat: Option.Option<Format>
+  readonly initialVariance: Option.Option<number>
+  readonly meanReversion: Option.Option<number>
+  readonly longRunVariance: Option.Option<number>
   readonly alpha: Option.Option<number>
   readonly beta: Option.Option<number>
   readonly correlation: Option.Option<number>

@@ -47,3 +47,15 @@ describe("hedgekit calibrate", () => {
     expect(p.stderr).toContain("no snapshot")
   })
 })
+
+describe("hedgekit calibrate heston", () => {
+  it("fits Heston across the expiries from 3 days, with a converged solver and RMSE per expiry", () => {
+    const p = hedgekit(["calibrate", "--chain", weekly, "--model", "heston", "--min-days", "3"])
+    expect(p.status).toBe(0)
+    expect(p.stdout).toMatch(/"initialVariance":[0-9.e-]+,"meanReversion"/)
+    expect(p.stdout).toContain('"converged":true')
+    const rmse = p.stdout.split("\n").filter((l) => /^20\d\d-\d\d-\d\d /.test(l)).map((l) => Number(l.trim().split(/\s+/)[3]))
+    expect(rmse.length).toBe(9)
+    for (const r of rmse) expect(r).toBeLessThan(3)
+  })
+})

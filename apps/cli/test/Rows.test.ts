@@ -29,7 +29,8 @@ describe("row contract", () => {
   it("a bad row gets an error record naming field and value, and no results", () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ model: "bsm", type: "call", spot: -1, strike: 100, expiry: 1, vol: 0.2 }, "spot"],
-      [{ model: "heston", type: "call", spot: 1, strike: 100, expiry: 1, vol: 0.2 }, "model"],
+      [{ model: "variance-gamma", type: "call", spot: 1, strike: 100, expiry: 1, vol: 0.2 }, "model"],
+      [{ model: "heston", type: "call", spot: 1, strike: 100, expiry: 1, vol: 0.2 }, "spot"],
       [{ model: "bsm", type: "straddle", spot: 1, strike: 100, expiry: 1, vol: 0.2 }, "type"],
       [{ model: "bsm", type: "call", spot: 100, strike: "abc", expiry: 1, vol: 0.2 }, "strike"],
       [{ model: "bsm", type: "call", spot: 100, strike: 100, expiry: 0, vol: 0.2 }, "expiry"],
@@ -97,5 +98,20 @@ describe("jump-diffusion rows", () => {
     expect(k["price"]).toBe(Kou.price("put", 60_000, 55_000, 0.25, 0, { vol: 0.5, jumpIntensity: 4, upProbability: 0.4, upRate: 10, downRate: 8 }))
     expect(typeof k["vanna"]).toBe("number")
     expect(processRow("price", { ...base, model: "kou", upProbability: 0.4, upRate: 0.5, downRate: 8 })["error"]).toMatchObject({ field: "upRate" })
+  })
+})
+
+describe("stochastic-vol rows", () => {
+  it("prices Heston and Bates rows with analytic delta and gamma; no vega (no vol parameter)", async () => {
+    const { Bates, Heston } = await import("@hedgekit/models")
+    const h = { initialVariance: 0.3, meanReversion: 3, longRunVariance: 0.4, volOfVol: 1.5, correlation: -0.3 }
+    const base = { type: "call", forward: 60_000, strike: 65_000, expiry: 0.25 }
+    const out = processRow("price", { ...base, model: "heston", ...h })
+    expect(out["price"]).toBe(Heston.price("call", 60_000, 65_000, 0.25, 0, h))
+    expect(out["delta"]).toBe(Heston.greeks("call", 60_000, 65_000, 0.25, 0, h).delta)
+    expect(out["vega"]).toBeUndefined()
+    const j = { jumpIntensity: 5, jumpMean: -0.03, jumpVol: 0.08 }
+    expect(processRow("price", { ...base, model: "bates", ...h, ...j })["price"]).toBe(Bates.price("call", 60_000, 65_000, 0.25, 0, { ...h, ...j }))
+    expect(processRow("price", { ...base, model: "heston", ...h, correlation: -1 })["error"]).toMatchObject({ field: "correlation" })
   })
 })

@@ -1,17 +1,21 @@
 /**
- * Calibration of smile models to one expiry's quotes (SVI, SABR) and of SSVI to a whole surface, by weighted
- * least squares in implied vol (`Fit.levenbergMarquardt`). Residuals are wᵢ·(σ_model(kᵢ) − σ_market(kᵢ)), so
+ * Calibration of smile models to one expiry's quotes (SVI, SABR) and of SSVI, Heston and Bates to a whole
+ * surface, by weighted least squares in implied vol (`Fit.levenbergMarquardt`; Heston and Bates through each
+ * quote's vega, (model − market price)/vega, the vol error to first order). Residuals are wᵢ·(σ_model(kᵢ) − σ_market(kᵢ)), so
  * the reported RMSE is in vol (multiply by 100 for vol points); the weights are the caller's (vega, or the
  * inverse of the bid-ask spread in vol).
  *
  * Parameters are fitted through transforms that keep them in their domain: SVI b = eᵘ, ρ = tanh u, σ = eᵘ and
  * a = eᵘ − bσ√(1 − ρ²) (minimum total variance > 0); SABR α = eᵘ, ρ = tanh u, ν = eᵘ (β fixed); SSVI ρ = tanh u,
- * η = eᵘ, γ = (1 + tanh u)/2. Several starting points are tried and the best fit kept.
+ * η = eᵘ, γ = (1 + tanh u)/2; Heston and Bates v₀, κ, θ, σ, λ, δ_J = eᵘ, ρ = tanh u. Several starting points are tried and the best fit kept.
  *
  * @since 0.1.0
  */
 import { InvalidInput } from "@hedgekit/sdk"
+import * as Bates from "./Bates.js"
+import * as Black76 from "./Black76.js"
 import * as Fit from "./Fit.js"
+import * as Heston from "./Heston.js"
 import * as Sabr from "./Sabr.js"
 import * as Svi from "./Svi.js"
 
@@ -215,3 +219,131 @@ export const ssvi = (slices: ReadonlyArray<Slice>): {
   return { params, thetas, quality: fits, checks: Svi.ssviChecks(params, thetas) }
 }
 
+
+/**
+ * The fit of a stochastic-vol surface (Heston, Bates): parameters, per-expiry quality, and the solver's stop.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SurfaceFit<P> {
+  readonly params: P
+  readonly quality: ReadonlyArray<Quality>
+  readonly iterations: number
+  readonly evaluations: number
+  readonly converged: boolean
+}
+
+/** Prices a whole expiry's strikes (calls where K ≥ F, puts below) into `out`. */
+type StrikesPricer<P> = (isCall: Uint8Array, forward: number, strikes: Float64Array, expiry: number, rate: number, params: P, out: Float64Array, status: Uint8Array) => void
+
+const surface = <P>(
+  slices: ReadonlyArray<Slice>,
+  from: (u: ArrayLike<number>) => P,
+  starts: ReadonlyArray<ReadonlyArray<number>>,
+  priceStrikes: StrikesPricer<P>
+): SurfaceFit<P> => {
+  if (slices.length < 1) throw new InvalidInput({ field: "slices", value: 0, expected: "at least one expiry" })
+  slices.forEach((s) => checkSlice(s, 1))
+  // Per slice: strikes, out-of-the-money flags, market prices and vegas at the market vols (undiscounted, r = 0).
+  const data = slices.map((s) => {
+    const n = s.strikes.length
+    const strikes = Float64Array.from(s.strikes)
+    const isCall = Uint8Array.from(strikes, (K) => (K >= s.forward ? 1 : 0))
+    const market = new Float64Array(n), vega = new Float64Array(n)
+    for (let i = 0; i < n; i++) {
+      const g = Black76.greeks(isCall[i] === 1 ? "call" : "put", s.forward, strikes[i]!, s.expiry, 0, s.vols[i]!)
+      market[i] = g.price
+      vega[i] = g.vega
+    }
+    return { s, strikes, isCall, market, vega, model: new Float64Array(n), status: new Uint8Array(n) }
+  })
+  const m = data.reduce((a, d) => a + d.strikes.length, 0)
+  // Residual: weight × (model − market price)/market vega, the vol error to first order (no implied-vol
+  // inversion, which far wings of a trial surface could make fail).
+  const problem: Fit.Problem = {
+    m,
+    n: starts[0]!.length,
+    residuals: (u, out) => {
+      const p = from(u)
+      let j = 0
+      for (const d of data) {
+        priceStrikes(d.isCall, d.s.forward, d.strikes, d.s.expiry, 0, p, d.model, d.status)
+        for (let i = 0; i < d.strikes.length; i++, j++) {
+          const w = d.s.weights?.[i] ?? 1
+          out[j] = d.status[i] === 0 ? (w * (d.model[i]! - d.market[i]!)) / d.vega[i]! : NaN
+        }
+      }
+    }
+  }
+  const result = best(starts, problem)
+  const params = from(result.x)
+  const fits = data.map((d): Quality => {
+    priceStrikes(d.isCall, d.s.forward, d.strikes, d.s.expiry, 0, params, d.model, d.status)
+    // the fit's vol errors, by inverting each model price (NaN where a price has no Black vol)
+    const vol = (i: number): number => {
+      try {
+        return Black76.impliedVol(d.isCall[i] === 1 ? "call" : "put", d.model[i]!, d.s.forward, d.strikes[i]!, d.s.expiry, 0)
+      } catch {
+        return NaN
+      }
+    }
+    return quality(vol, d.s, result)
+  })
+  return { params, quality: fits, iterations: result.iterations, evaluations: result.evaluations, converged: result.converged }
+}
+
+/**
+ * Fits Heston (v₀, κ, θ, σ, ρ) to a surface of expiries at once (vol residuals to first order through each
+ * quote's vega, weighted by the slices' weights).
+ *
+ * @since 0.1.0
+ * @category calibration
+ */
+export const heston = (slices: ReadonlyArray<Slice>): SurfaceFit<Heston.Params> => {
+  const atm = atmVariance(slices)
+  const from = (u: ArrayLike<number>): Heston.Params => ({
+    initialVariance: Math.exp(u[0]!), meanReversion: Math.exp(u[1]!), longRunVariance: Math.exp(u[2]!), volOfVol: Math.exp(u[3]!), correlation: Math.tanh(u[4]!)
+  })
+  const starts = [
+    [Math.log(atm), Math.log(2), Math.log(atm), Math.log(1), Math.atanh(-0.3)],
+    [Math.log(atm), Math.log(5), Math.log(atm), Math.log(2), Math.atanh(0)]
+  ]
+  return surface(slices, from, starts, Heston.priceStrikes)
+}
+
+/**
+ * Fits Bates (Heston + lognormal jumps λ, μ_J, δ_J) to a surface of expiries at once.
+ *
+ * @since 0.1.0
+ * @category calibration
+ */
+export const bates = (slices: ReadonlyArray<Slice>): SurfaceFit<Bates.Params> => {
+  const atm = atmVariance(slices)
+  const from = (u: ArrayLike<number>): Bates.Params => ({
+    initialVariance: Math.exp(u[0]!), meanReversion: Math.exp(u[1]!), longRunVariance: Math.exp(u[2]!), volOfVol: Math.exp(u[3]!), correlation: Math.tanh(u[4]!),
+    jumpIntensity: Math.exp(u[5]!), jumpMean: u[6]!, jumpVol: Math.exp(u[7]!)
+  })
+  const starts = [
+    [Math.log(0.8 * atm), Math.log(2), Math.log(0.8 * atm), Math.log(1), Math.atanh(-0.3), Math.log(2), -0.02, Math.log(0.1)],
+    [Math.log(0.8 * atm), Math.log(5), Math.log(0.8 * atm), Math.log(2), Math.atanh(0), Math.log(5), -0.05, Math.log(0.05)]
+  ]
+  return surface(slices, from, starts, Bates.priceStrikes)
+}
+
+/** A starting variance: the mean square of the quotes nearest the money. */
+const atmVariance = (slices: ReadonlyArray<Slice>): number => {
+  let sum = 0
+  for (const s of slices) {
+    let best = Infinity, vol = s.vols[0]!
+    for (let i = 0; i < s.strikes.length; i++) {
+      const d = Math.abs(Math.log(s.strikes[i]! / s.forward))
+      if (d < best) {
+        best = d
+        vol = s.vols[i]!
+      }
+    }
+    sum += vol * vol
+  }
+  return sum / slices.length
+}

@@ -26,3 +26,7 @@ export * as Calibrate from "./Calibrate.js"
 export * as Merton from "./Merton.js"
 /** @since 0.1.0 */
 export * as Kou from "./Kou.js"
+/** @since 0.1.0 */
+export * as Heston from "./Heston.js"
+/** @since 0.1.0 */
+export * as Bates from "./Bates.js"

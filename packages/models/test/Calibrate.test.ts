@@ -71,7 +71,8 @@ describe("Calibrate on exact smiles recovers the parameters", () => {
   })
 })
 
-describe("Calibrate on the bundled Deribit chain (first snapshot, two-sided quotes)", () => {
+// The first snapshot of the bundled Deribit chain: out-of-the-money, two-sided quotes per expiry, vega weights.
+const slices: Array<Calibrate.Slice> = (() => {
   const text = readFileSync(new URL("../../../data/deribit/deribit_btc_option_chain_weekly.csv", import.meta.url), "utf8").trim().split("\n")
   const cols = text[0]!.split(",")
   const rows = text.slice(1).map((l) => Object.fromEntries(l.split(",").map((v, i) => [cols[i]!, v])) as Record<string, string>)
@@ -90,7 +91,10 @@ describe("Calibrate on the bundled Deribit chain (first snapshot, two-sided quot
     const weights = otm.map((r, i) => Black76.greeks(r.option_type as "call", F, strikes[i]!, T, 0, vols[i]!).vega / F)
     slices.push({ forward: F, expiry: T, strikes, vols, weights })
   }
+  return slices
+})()
 
+describe("Calibrate on the bundled Deribit chain (first snapshot, two-sided quotes)", () => {
   it("SVI per expiry fits Deribit's marks to under a vol point (vega-weighted RMSE)", () => {
     expect(slices.length).toBeGreaterThanOrEqual(6)
     for (const s of slices) {
@@ -103,5 +107,30 @@ describe("Calibrate on the bundled Deribit chain (first snapshot, two-sided quot
     for (const s of slices) expect(Calibrate.sabr(s, 1).quality.rmse * 100).toBeLessThan(1) // measured 0.05–0.35
     const surface = Calibrate.ssvi(slices.filter((s) => s.expiry > 3 / 365))
     for (const q of surface.quality) expect(q.rmse * 100).toBeLessThan(10)
+  })
+})
+
+describe("Heston and Bates surface calibration", () => {
+  it("recovers Heston parameters from its own surface", async () => {
+    const Heston = await import("../src/Heston.js")
+    const truth = { initialVariance: 0.3, meanReversion: 3, longRunVariance: 0.4, volOfVol: 1.5, correlation: -0.3 }
+    const slices = [14 / 365, 60 / 365, 0.5].map((T) => {
+      const strikes = Float64Array.from({ length: 15 }, (_, i) => 60_000 * Math.exp((-1 + (2 * i) / 14) * 0.6 * Math.sqrt(T)))
+      const vols = Array.from(strikes, (K) => Black76.impliedVol(K >= 60_000 ? "call" : "put", Heston.price(K >= 60_000 ? "call" : "put", 60_000, K, T, 0, truth), 60_000, K, T, 0))
+      return { forward: 60_000, expiry: T, strikes, vols }
+    })
+    const fit = Calibrate.heston(slices)
+    for (const q of fit.quality) expect(q.rmse).toBeLessThan(1e-6)
+    expect(Math.abs(fit.params.correlation - truth.correlation)).toBeLessThan(1e-3)
+    expect(Math.abs(fit.params.volOfVol / truth.volOfVol - 1)).toBeLessThan(1e-3)
+  })
+
+  it("fits Heston and Bates to the bundled chain's first snapshot (expiries from 3 days), reporting the RMSE per expiry", () => {
+    const surfaceSlices = slices.filter((s) => s.expiry > 3 / 365)
+    const h = Calibrate.heston(surfaceSlices)
+    const b = Calibrate.bates(surfaceSlices)
+    const mean = (f: Calibrate.SurfaceFit<unknown>) => f.quality.reduce((a, q) => a + q.rmse, 0) / f.quality.length
+    expect(mean(h) * 100).toBeLessThan(3)
+    expect(mean(b) * 100).toBeLessThanOrEqual(mean(h) * 100 + 0.05) // jumps can only help, up to the solver
   })
 })
