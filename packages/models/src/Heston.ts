@@ -19,7 +19,7 @@
  * (test/fixtures/mpmath/heston_reference.py).
  *
  * Representation: Lewis (2001, "A simple option formula for general jump-diffusion and other exponential Lévy
- * processes"), contour Im z = −1/2, with a Black-76 control variate of total variance
+ * processes"), written here on Im z = −1/2 (the engine moves the line, below), with a Black-76 control variate of total variance
  * W = θT + (v₀ − θ)(1 − e^{−κT})/κ (the expected integrated variance):
  *
  *   V/(e^{−rT}√(FK)) = b_BS(x, √W) + (1/π)∫₀^∞ Re[e^{iux}(φ_BS − φ)(u − i/2)]/(u² + 1/4) du,   x = ln(F/K),
@@ -38,22 +38,25 @@
  * "The exponentially convergent trapezoidal rule", Thm 5.1). Equally spaced nodes make e^{iu_j x} = (e^{ihx})^j,
  * so many strikes are summed against the same nodes by Horner's rule, with no trigonometry per node.
  *
- * Discretisation error (a priori): on the line Im u = ±a, |φ(u − i/2)| ≤ m(1/2 ∓ a) with m(p) = E[e^{pX}]
- * (closed form in real arithmetic, +∞ after the moment explosion time of Andersen & Piterbarg 2007), and
- * ∫|du/(u² + 1/4)| ≤ π/√(|a − ½|(a + ½)). The price error is therefore at most
+ * Contour and discretisation error (a priori): the poles of 1/(z² + iz) cancel in φ_BS − φ, so the same
+ * integral may be taken on any line Im z = −p inside the strip where the moments m(q) = E[e^{qX}] exist (closed
+ * form in real arithmetic, +∞ after the moment explosion time of Andersen & Piterbarg 2007), with no residue where
+ * the line crosses −i/2 (Andersen & Lake 2018). The trapezoidal rule on a line whose integrand is analytic for
+ * |Im u| < a errs by at most the edge integrals over (e^{2πa/h} − 1) (Trefethen & Weideman 2014, Thm 5.1); with
+ * edges q₁ = p − a, q₂ = p + a that is, in units of F,
  *
- *   F · √(K/F) · (M₊ + M₋) / (2√(|a − ½|(a + ½)) · (e^{2πa/h} − 1)),
- *   M₊ = e^{−ax}(m(½ − a) + m_BS(½ − a)),   M₋ = e^{ax}(m(½ + a) + m_BS(½ + a)).
+ *   (E(q₁) + E(q₂)) / (2(e^{2πa/h} − 1)),   E(q) = e^{(q − 1)x}(m(q) + m_BS(q))/√|q(1 − q)|.
  *
- * For each expiry the engine tries a = 0.4 and a = 0.8·√2^k up to the moment explosion, solves this bound for
- * the largest h that keeps it ≤ 2e-12·F over the expiry's range of strikes, and keeps the best h. (Short
- * expiries have wide strips, so h is large; long expiries with large σ and ρ > 0 have p₊ near 1 and need
- * small steps.)
+ * For each expiry the engine searches a ladder of edges below 0 and above 1 (each side until its moment explodes),
+ * keeps the pair that allows the largest step, sets p = (q₁ + q₂)/2 ∈ [0.05, 0.95] (where the principal branches
+ * stay continuous) and solves the bound for h ≤ 5e-12·F over the expiry's strikes (`internal/hestonFourier.ts`,
+ * `chooseContour`). q₁ = 0.1, q₂ = 0.9 is always admissible (m ≤ 1 by Jensen). Long expiries with large σ and
+ * ρ > 0 have q₂ near 1 and need small steps.
  *
  * Truncation (a posteriori): the nodes stop at the first j where the envelope
  * h·√(K/F)·(|φ_BS| + |φ|)/(π(u_j² + 1/4)), extended by a geometric tail at the observed decay ratio
  * (|φ(u − i/2)| decays like e^{−(v₀ + κθT)√(1−ρ²)u/σ} for large u, so the tail is geometric), is below
- * 2e-12·F at two consecutive nodes. The two budgets together stay well below the 1e-10·F target; measured
+ * 5e-12·F at two consecutive nodes. The two budgets together stay well below the 1e-10·F target; measured
  * errors against the 30-digit references are in the README and `test/Heston.test.ts`.
  *
  * Greeks: delta and gamma by differentiating under the integral (factors (1/2 + iu)/F and −(u² + 1/4)/F²), theta

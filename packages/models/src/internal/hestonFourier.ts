@@ -1,11 +1,21 @@
 /**
  * The Fourier engine shared by `Heston` and `Bates`: the characteristic function in the "little trap" form,
- * the moment generating function (with its explosion test), the choice of the quadrature step from an a-priori
- * bound of the discretisation error, and the quadrature nodes of one expiry, which every strike of that expiry
- * then reuses. See `Heston.ts` for the method and its error analysis.
+ * the moment generating function (with its explosion test), the choice of the integration contour and of the
+ * quadrature step from an a-priori bound of the discretisation error, and the quadrature nodes of one expiry,
+ * which every strike of that expiry then reuses. See `Heston.ts` for the method and its error analysis.
  *
- * X = ln(F_T/F) under the pricing measure; φ(z) = E[e^{izX}]. The integrand is evaluated on the line
- * z = u − i/2 (Lewis 2001), where z² + iz = u² + 1/4.
+ * X = ln(F_T/F) under the pricing measure; φ(z) = E[e^{izX}]. `Heston.ts` writes the Lewis (2001) integral on
+ * Im z = −1/2; since the poles of 1/(z² + iz) at z = 0 and z = −i cancel in φ_BS − φ (φ(0) = φ(−i) = 1), the
+ * same integral may be taken on any line Im z = −p inside the strip where the moments E[e^{pX}] exist, with no
+ * residue to add when the line crosses −i/2 (Andersen & Lake 2018, "Robust high-precision option pricing by
+ * Fourier transforms: contour deformations and double-exponential quadrature"). With w = u − ip and
+ * c = w² + iw = u² + p(1 − p) + iu(1 − 2p),
+ *
+ *   ∫₀^∞ Re[e^{iux}(φ_BS − φ)(u − i/2)]/(u² + 1/4) du = e^{(p − ½)x} ∫₀^∞ Re[e^{iux}(φ_BS − φ)(u − ip)/c] du
+ *
+ * (shift u → u + i(p − ½) in the full-line integral; the real part is even in u on every such line since X is
+ * real). The contour p is chosen per expiry, together with the step, by {@link chooseContour}, and kept in
+ * [0.05, 0.95], where D in {@link charFn} stays away from zero and the principal branches are continuous.
  */
 import { BatchStatus } from "@hedgekit/sdk"
 import { normalisedBlack } from "./normalisedBlack.js"
@@ -30,41 +40,44 @@ export const GREEKS_TOLERANCE = 5e-14
 export const MAX_NODES = 1 << 16
 
 /**
- * Out: `[Re φ, Im φ, Re ∂_T ln φ, Im ∂_T ln φ]` at z = u − i/2 after {@link charFn}.
+ * Out of {@link charFn}: `[Re ℓ, Im ℓ, Re B, Im B]` with ℓ = ln φ_H(u − ip) (Heston part, no jumps) and B the
+ * variance coefficient (for ∂_T ln φ).
  */
 export const cf = new Float64Array(4)
 
 /**
- * φ(u − i/2) for real u ≥ 0 (and ∂ ln φ/∂T when `withDT`), written into {@link cf}.
+ * ln φ_H(z) at z = u − ip for real u ≥ 0 and a contour 0 < p < 1, written into {@link cf}. With
+ * c = z² + iz = u² + p(1 − p) + iu(1 − 2p):
  *
- * Little trap (Albrecher, Mayer, Schoutens & Tistaert 2007): with β = κ − ρσiz, D = √(β² + σ²(z² + iz)) (Re D > 0),
+ * Little trap (Albrecher, Mayer, Schoutens & Tistaert 2007): with β = κ − ρσiz, D = √(β² + σ²c) (Re D > 0),
  * G = (β − D)/(β + D):
- *   ln φ = κθ[(β − D)T/σ² − (2/σ²) ln((1 − G e^{−DT})/(1 − G))] + v₀ B(T),
- *   B(T) = (β − D)(1 − e^{−DT})/(σ²(1 − G e^{−DT})),
- * plus λT(e^{izμ − z²δ²/2} − 1 − iz·k̄), k̄ = e^{μ + δ²/2} − 1, for the jumps. Every 1/σ² is cancelled
- * analytically: (β − D)/σ² = −(z² + iz)/(β + D), G = σ²·(β − D)/σ²/(β + D), and the log is log1p of
- * σ²·G/σ²·(1 − e^{−DT})/(1 − G), so that σ → 0 is stable (Black-76 in the limit). On z = u − i/2,
- * Re D² = (κ − ρσ/2)² + σ²/4 + σ²(1 − ρ²)u² > 0, so D never vanishes.
+ *   ln φ_H = κθ[(β − D)T/σ² − (2/σ²) ln((1 − G e^{−DT})/(1 − G))] + v₀ B(T),
+ *   B(T) = (β − D)(1 − e^{−DT})/(σ²(1 − G e^{−DT})).
+ * Every 1/σ² is cancelled analytically: (β − D)/σ² = −c/(β + D), G = σ²·(β − D)/σ²/(β + D), and the log is
+ * log1p of σ²·G/σ²·(1 − e^{−DT})/(1 − G), so that σ → 0 is stable (Black-76 in the limit). For 0 < p < 1,
+ * Re D² = (κ − ρσp)² + σ²p(1 − p) + σ²(1 − ρ²)u² > 0, so D never vanishes and the principal root is analytic
+ * along the whole contour.
  */
-export function charFn(u: number, T: number, m: Dynamics, withDT: boolean): void {
+export function charFn(u: number, p: number, T: number, m: Dynamics): void {
   const { kappa, rho, sigma, theta, v0 } = m
-  const a2 = u * u + 0.25
+  const cr = u * u + p * (1 - p)
+  const ci = u * (1 - 2 * p)
   const s2 = sigma * sigma
-  const br = kappa - 0.5 * rho * sigma
+  const br = kappa - rho * sigma * p
   const bi = -rho * sigma * u
-  // D = √(β² + σ²·a2), principal root of a number with positive real part.
-  const wr = br * br - bi * bi + s2 * a2
-  const wi = 2 * br * bi
+  // D = √(β² + σ²c), principal root of a number with positive real part.
+  const wr = br * br - bi * bi + s2 * cr
+  const wi = 2 * br * bi + s2 * ci
   const dr = Math.sqrt(0.5 * (Math.sqrt(wr * wr + wi * wi) + wr))
   const di = wi / (2 * dr)
-  // p = β + D; q1 = (β − D)/σ² = −a2/p; gt = q1/p = G/σ².
+  // P = β + D; q1 = (β − D)/σ² = −c/P; gt = q1/P = G/σ².
   const pr = br + dr
   const pi = bi + di
-  const pn = pr * pr + pi * pi
-  const q1r = (-a2 * pr) / pn
-  const q1i = (a2 * pi) / pn
-  const gtr = (q1r * pr + q1i * pi) / pn
-  const gti = (q1i * pr - q1r * pi) / pn
+  const ipn = 1 / (pr * pr + pi * pi)
+  const q1r = -(cr * pr + ci * pi) * ipn
+  const q1i = (cr * pi - ci * pr) * ipn
+  const gtr = (q1r * pr + q1i * pi) * ipn
+  const gti = (q1i * pr - q1r * pi) * ipn
   const Gr = s2 * gtr
   const Gi = s2 * gti
   // e = e^{−DT}; om = 1 − e (through expm1 when DT is small).
@@ -88,50 +101,25 @@ export function charFn(u: number, T: number, m: Dynamics, withDT: boolean): void
   const deni = -(Gr * ei + Gi * er)
   const nr = q1r * omr - q1i * omi
   const ni = q1r * omi + q1i * omr
-  const dn = denr * denr + deni * deni
-  const Br = (nr * denr + ni * deni) / dn
-  const Bi = (ni * denr - nr * deni) / dn
+  const idn = 1 / (denr * denr + deni * deni)
+  const Br = (nr * denr + ni * deni) * idn
+  const Bi = (ni * denr - nr * deni) * idn
   // q = G·om/(1 − G) = σ²·qt, L = log1p(q) (principal branch: see the module docs of Heston.ts).
   const omGr = 1 - Gr
   const omGi = -Gi
-  const omGn = omGr * omGr + omGi * omGi
+  const iomGn = 1 / (omGr * omGr + omGi * omGi)
   const tr = gtr * omr - gti * omi
   const ti = gtr * omi + gti * omr
-  const qtr = (tr * omGr + ti * omGi) / omGn
-  const qti = (ti * omGr - tr * omGi) / omGn
-  const qr = s2 * qtr
-  const qi = s2 * qti
+  const qr = s2 * (tr * omGr + ti * omGi) * iomGn
+  const qi = s2 * (ti * omGr - tr * omGi) * iomGn
   const Lr = 0.5 * Math.log1p(qr * (2 + qr) + qi * qi)
   const Li = Math.atan2(qi, 1 + qr)
   const kt = kappa * theta
-  // ln φ = κθ(q1·T − 2L/σ²) + v0·B
-  let lr = kt * (q1r * T - (2 * Lr) / s2) + v0 * Br
-  let li = kt * (q1i * T - (2 * Li) / s2) + v0 * Bi
-  let jr = 0
-  let ji = 0
-  const { deltaJ, lambda, muJ } = m
-  if (lambda > 0) {
-    const d2 = deltaJ * deltaJ
-    const kbar = Math.expm1(muJ + 0.5 * d2)
-    const fe = Math.exp(0.5 * muJ - 0.5 * d2 * (u * u - 0.25))
-    const fa = u * (muJ + 0.5 * d2)
-    jr = lambda * (fe * Math.cos(fa) - 1 - 0.5 * kbar)
-    ji = lambda * (fe * Math.sin(fa) - u * kbar)
-    lr += jr * T
-    li += ji * T
-  }
-  const mod = Math.exp(lr)
-  cf[0] = mod * Math.cos(li)
-  cf[1] = mod * Math.sin(li)
-  if (withDT) {
-    // ∂_T ln φ = κθ·B + v0·B′ + λψ, with the Riccati equation B′ = −a2/2 − β·B + σ²B²/2.
-    const bbr = br * Br - bi * Bi
-    const bbi = br * Bi + bi * Br
-    const b2r = Br * Br - Bi * Bi
-    const b2i = 2 * Br * Bi
-    cf[2] = kt * Br + v0 * (-0.5 * a2 - bbr + 0.5 * s2 * b2r) + jr
-    cf[3] = kt * Bi + v0 * (-bbi + 0.5 * s2 * b2i) + ji
-  }
+  // ln φ_H = κθ(q1·T − 2L/σ²) + v0·B
+  cf[0] = kt * (q1r * T - (2 * Lr) / s2) + v0 * Br
+  cf[1] = kt * (q1i * T - (2 * Li) / s2) + v0 * Bi
+  cf[2] = Br
+  cf[3] = Bi
 }
 
 /**
@@ -186,53 +174,177 @@ export const controlVariance = (T: number, m: Dynamics): number =>
 
 const logAdd = (a: number, b: number): number => (a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b)))
 
-/** Strip half-widths tried for the discretisation bound: 0.4 (always admissible), then 0.8·2^k. */
-const WIDTHS: ReadonlyArray<number> = [0.4, ...Array.from({ length: 16 }, (_, k) => 0.8 * 2 ** k)]
+/** The contour stays in [P_MIN, 1 − P_MIN], where Re D² > 0 along the whole line (see {@link charFn}). */
+const P_MIN = 0.05
+/** Candidate strip edges lie D0·2^k beyond 0 (below) and 1 (above), at most LADDER of them per side. */
+const D0 = 0.025
+const LADDER = 24
+/** A side's ladder stops after this many candidates in a row that do not improve its one-sided step. */
+const DROPS = 1
 
 /**
- * The largest trapezoid step whose a-priori discretisation error is ≤ `tol`·F for every log-moneyness
- * x = ln(F/K) in [xLo, xHi]. For a strip half-width a inside the moment strip, the error of the price is at most
- *   √(K/F)·(M₊ + M₋)/(2·√(|a − ½|(a + ½))·(e^{2πa/h} − 1)) · F,
- *   M₊ = e^{−ax}(m(½ − a) + m_BS(½ − a)),  M₋ = e^{ax}(m(½ + a) + m_BS(½ + a)),
- * where m(p) = E[e^{pX}] bounds |φ| on the line Im z = −p and m_BS is the same for the control variate.
- * Returns 0 when no admissible width exists (never for finite parameters: a = 0.4 only needs m(0.1), m(0.9) ≤ 1).
+ * ln of the bound's term for one edge Im z = −q of the strip, maximised over x in [xLo, xHi]:
+ *   e^{(q − 1)x}·(m(q) + m_BS(q))/√(|q|·|1 − q|),
+ * where m(q) = E[e^{qX}] ≥ sup |φ(u − iq)|, m_BS(q) = e^{Wq(q − 1)/2}, and π/√(|q||1 − q|) bounds
+ * ∫|du/((u − iq)(u + i(1 − q)))| (AM–GM: |u − iq|·|u + i(1 − q)| ≥ u² + |q(1 − q)|). The maximum over x of the
+ * convex e^{(q−1)x} is at an end of the range. +∞ once the moment has exploded.
  */
-export function stepSize(T: number, m: Dynamics, W: number, xLo: number, xHi: number, tol: number): number {
+const edgeTerm = (q: number, T: number, m: Dynamics, W: number, xLo: number, xHi: number): number => {
+  const l = logMgf(q, T, m)
+  if (!(l < Infinity)) return Infinity
+  const r = (q - 1) * (q - 1 > 0 ? xHi : xLo)
+  return r + logAdd(l, 0.5 * W * q * (q - 1)) - 0.5 * Math.log(Math.abs(q * (1 - q)))
+}
+
+/** Step of the trapezoid rule on the strip [q1, q2] for bound terms e1, e2 (ln): solves ½-bound = tol for h. */
+const stepFor = (q1: number, q2: number, e1: number, e2: number, logTol: number): number => {
+  const L = logAdd(e1, e2) - logTol
+  if (!(L < Infinity)) return 0
+  return (Math.PI * (q2 - q1)) / (L > 30 ? L : Math.log1p(Math.exp(L)))
+}
+
+const loQ = new Float64Array(LADDER + 2)
+const loE = new Float64Array(LADDER + 2)
+const hiQ = new Float64Array(LADDER + 2)
+const hiE = new Float64Array(LADDER + 2)
+
+/**
+ * Candidate edges on one side (sign −1: q = 0.1, then −D0·2^k; sign +1: q = 0.9, then 1 + D0·2^k) with their
+ * bound terms, until the moment explodes or the one-sided step (the edge against its mirror image about ½) has
+ * fallen twice. Returns the count.
+ */
+const ladder = (
+  sign: number,
+  qs: Float64Array,
+  es: Float64Array,
+  T: number,
+  m: Dynamics,
+  W: number,
+  xLo: number,
+  xHi: number,
+  logTol: number
+): number => {
+  const q0 = sign > 0 ? 0.9 : 0.1
+  qs[0] = q0
+  es[0] = edgeTerm(q0, T, m, W, xLo, xHi)
+  let n = 1
   let best = 0
   let drops = 0
-  const logTol = Math.log(tol)
-  for (const a of WIDTHS) {
-    const pLo = 0.5 - a
-    const pHi = 0.5 + a
-    const mLo = logMgf(pLo, T, m)
-    const mHi = logMgf(pHi, T, m)
-    if (!(mLo < Infinity && mHi < Infinity)) break
-    const up = logAdd(mLo, 0.5 * W * pLo * (pLo - 1))
-    const dn = logAdd(mHi, 0.5 * W * pHi * (pHi - 1))
-    const atLo = logAdd(-(0.5 + a) * xLo + up, (a - 0.5) * xLo + dn)
-    const atHi = logAdd(-(0.5 + a) * xHi + up, (a - 0.5) * xHi + dn)
-    const c = Math.max(atLo, atHi) - Math.log(2 * Math.sqrt(Math.abs(a - 0.5) * (a + 0.5)))
-    const L = c - logTol
-    if (!(L < Infinity)) break
-    const h = (2 * Math.PI * a) / (L > 30 ? L : Math.log1p(Math.exp(L)))
+  // While the term is far below the level ln(2/tol) that sets the step, the distance grows ×4, else ×2; an
+  // explosion after a ×4 jump is retried at ×2.
+  const small = 0.25 * (Math.LN2 - logTol)
+  let d = D0
+  let dPrev = 0
+  for (let k = 0; k < LADDER; k++) {
+    const q = sign > 0 ? 1 + d : -d
+    const e = edgeTerm(q, T, m, W, xLo, xHi)
+    if (!(e < Infinity)) {
+      if (d > 2.5 * dPrev && dPrev > 0) {
+        d = 2 * dPrev
+        continue
+      }
+      break
+    }
+    qs[n] = q
+    es[n++] = e
+    const L = e + Math.LN2 - logTol
+    const h = (1 + 2 * d) / (L > 1 ? L : 1)
     if (h > best) {
       best = h
       drops = 0
-    } else if (++drops >= 2) break
+    } else if (++drops >= DROPS) break
+    dPrev = d
+    d *= e < small ? 4 : 2
   }
+  return n
+}
+
+/** Out of {@link chooseContour}: the contour p, the strip half-width a and the step h. */
+export const contour = { p: 0.5, a: 0, h: 0 }
+
+/**
+ * The contour Im z = −p and trapezoid step h whose a-priori discretisation error is ≤ `tol`·F for every
+ * log-moneyness x in [xLo, xHi] (Andersen & Lake 2018 choose the contour inside the strip where the moments
+ * exist; here the contour and the strip of analyticity used in the bound are chosen together to maximise h).
+ *
+ * Bound: the integrand f(u) = e^{iux}(φ_BS − φ)(u − ip)/((u − ip)(u + i(1 − p))) is analytic for |Im u| < a,
+ * i.e. for Im z in (−q₂, −q₁) with q₁ = p − a, q₂ = p + a, whenever the moments E[e^{qX}] exist on [q₁, q₂]
+ * (the poles at z = 0 and z = −i cancel in φ_BS − φ, so the strip may contain them).
+ * The trapezoid rule on the real line then errs by at most (M₁ + M₂)/(e^{2πa/h} − 1) (Trefethen & Weideman
+ * 2014, Thm 5.1, with the two edges bounded separately), M the ∫|f| on the edges. In units of F, with the
+ * factor e^{(p − ½)x}·√(K/F)/π = e^{(p − 1)x}/π of the price, the error is at most
+ *   (E(q₁) + E(q₂))/(2(e^{2πa/h} − 1)),   E(q) = e^{(q − 1)x}(m(q) + m_BS(q))/√(|q(1 − q)|)   (see edgeTerm).
+ *
+ * Search: candidate edges q₁ ∈ {0.1, −d}, q₂ ∈ {0.9, 1 + d}, d = D0·2^k on a ladder per side (see `ladder`),
+ * each side until its moment explodes or its one-sided step stops improving; the pair with the largest step
+ * (ranked on max(E₁, E₂)·2) gives p = (q₁ + q₂)/2, a = (q₂ − q₁)/2, and h is then solved from the exact bound.
+ * If p falls outside [P_MIN, 1 − P_MIN] it is clamped and the far edge moved in (its term evaluated afresh),
+ * so the returned (p, a, h) always satisfy the bound exactly. q₁ = 0.1, q₂ = 0.9
+ * (m ≤ 1 by Jensen) is always admissible. Returns h (0 if none).
+ */
+export function chooseContour(T: number, m: Dynamics, W: number, xLo: number, xHi: number, tol: number): number {
+  const logTol = Math.log(tol)
+  const nLo = ladder(-1, loQ, loE, T, m, W, xLo, xHi, logTol)
+  const nHi = ladder(1, hiQ, hiE, T, m, W, xLo, xHi, logTol)
+  // Pair search on the cheap upper bound max(e1, e2) + ln 2 of ln(e^{e1} + e^{e2}).
+  let best = 0
+  let bi = 0
+  let bj = 0
+  for (let i = 0; i < nLo; i++) {
+    const qi = loQ[i]!
+    const ei = loE[i]!
+    for (let j = 0; j < nHi; j++) {
+      const ej = hiE[j]!
+      const L = (ei > ej ? ei : ej) + Math.LN2 - logTol
+      const h = (hiQ[j]! - qi) / (L > 1 ? L : 1)
+      if (h > best) {
+        best = h
+        bi = i
+        bj = j
+      }
+    }
+  }
+  let q1 = loQ[bi]!
+  let q2 = hiQ[bj]!
+  let e1 = loE[bi]!
+  let e2 = hiE[bj]!
+  let p = 0.5 * (q1 + q2)
+  best = stepFor(q1, q2, e1, e2, logTol)
+  if (p < P_MIN || p > 1 - P_MIN) {
+    p = p < P_MIN ? P_MIN : 1 - P_MIN
+    if (p - q1 > q2 - p) {
+      q1 = 2 * p - q2
+      e1 = edgeTerm(q1, T, m, W, xLo, xHi)
+    } else {
+      q2 = 2 * p - q1
+      e2 = edgeTerm(q2, T, m, W, xLo, xHi)
+    }
+    best = stepFor(q1, q2, e1, e2, logTol)
+    // The always-admissible symmetric strip [0.1, 0.9], if it is better.
+    const h0 = stepFor(0.1, 0.9, loE[0]!, hiE[0]!, logTol)
+    if (h0 > best) {
+      best = h0
+      q1 = 0.1
+      q2 = 0.9
+      p = 0.5
+    }
+  }
+  contour.p = p
+  contour.a = 0.5 * (q2 - q1)
+  contour.h = best
   return best
 }
 
 let capacity = 0
-/** Weighted integrand at the nodes u_j = j·h: w_j·(φ_BS − φ)(u_j − i/2)/(u_j² + 1/4), w = h (h/2 at j = 0). */
+/** Weighted integrand at the nodes u_j = j·h: w_j·(φ_BS − φ)(z_j)/c_j, z_j = u_j − ip, c = z² + iz, w = h (h/2 at j = 0). */
 export let nodeRe: Float64Array = new Float64Array(0)
 export let nodeIm: Float64Array = new Float64Array(0)
 /** The same with ∂_T(φ_BS − φ) (σ_BS fixed), for theta. */
 export let nodeTRe: Float64Array = new Float64Array(0)
 export let nodeTIm: Float64Array = new Float64Array(0)
 
-/** The grid of the last {@link buildGrid}: node count, step, control-variate total variance. */
-export const grid = { n: 0, h: 0, W: 0, T: 0, xLo: 0, xHi: 0, greeks: false }
+/** The grid of the last {@link buildGrid}: node count, step, contour, control-variate total variance. */
+export const grid = { n: 0, h: 0, p: 0.5, W: 0, T: 0, xLo: 0, xHi: 0, greeks: false }
 
 const grow = (n: number): void => {
   if (n <= capacity) return
@@ -248,11 +360,17 @@ const grow = (n: number): void => {
   nodeTIm = next(nodeTIm)
 }
 
+/** Recurrences for e^{−αu²} and e^{iβu} along u = j·h are restarted from exact values every this many nodes. */
+const RESEED = 64
+
 /**
  * Evaluates the integrand of one expiry at the nodes j·h, j = 0 … n − 1, for strikes with log-moneyness in
- * [xLo, xHi]. The step comes from {@link stepSize}; the nodes stop once the envelope (|φ_BS| + |φ|)/(u² + 1/4)
- * (× (u² + 1/4) for the Greeks) times h·√(K/F)/π, extended by a geometric tail at the observed decay ratio,
- * is below the tolerance at two consecutive nodes. Returns a `BatchStatus` code.
+ * [xLo, xHi]. The contour and step come from {@link chooseContour}; the nodes stop once the envelope
+ * (|φ_BS| + |φ|)/|c| (× |c| for the Greeks) times h·e^{(p − 1)x}/π (maximised over the range), extended by a
+ * geometric tail at the observed decay ratio, is below the tolerance at two consecutive nodes. The Gaussian and
+ * rotation factors of the control variate and of the jumps (both e^{quadratic in u}) are advanced by
+ * recurrences (restarted from exact values every RESEED nodes), so each node costs one complex exponential,
+ * one complex logarithm and one e^{−DT}. Returns a `BatchStatus` code.
  */
 export function buildGrid(T: number, m: Dynamics, xLo: number, xHi: number, greeks: boolean): number {
   if (reusable(T, m, xLo, xHi, greeks)) return BatchStatus.OK
@@ -264,10 +382,45 @@ export function buildGrid(T: number, m: Dynamics, xLo: number, xHi: number, gree
   if (xLo > -wide) xLo = -wide
   if (xHi < wide) xHi = wide
   const tol = greeks ? GREEKS_TOLERANCE : PRICE_TOLERANCE
-  const h = stepSize(T, m, W, xLo, xHi, tol)
+  const h = chooseContour(T, m, W, xLo, xHi, tol)
   if (!(h > 0 && h < Infinity && W > 0 && W < Infinity)) return BatchStatus.NO_CONVERGENCE
-  const scale = (h * Math.exp(-0.5 * xLo)) / Math.PI
+  const p = contour.p
+  const pp = p * (1 - p)
+  const p2 = 1 - 2 * p
+  const scale = (h * Math.exp(Math.max((p - 1) * xLo, (p - 1) * xHi))) / Math.PI
   const sBs2 = W / T
+  // Control variate φ_BS(z) = e^{−Wc/2} = e^{−Wp(1−p)/2}·e^{−Wu²/2}·e^{−iWu(1−2p)/2}.
+  const bsA = 0.5 * W
+  const bsB = -0.5 * W * p2
+  const bs0 = Math.exp(-0.5 * W * pp)
+  // Jumps: λT(e^{izμ − z²δ²/2} − 1 − iz·k̄) with e^{izμ − z²δ²/2} = e^{pμ + p²δ²/2}·e^{−u²δ²/2}·e^{iu(μ + pδ²)}.
+  const { deltaJ, lambda, muJ } = m
+  const jumps = lambda > 0
+  const d2 = deltaJ * deltaJ
+  const kbar = jumps ? Math.expm1(muJ + 0.5 * d2) : 0
+  const jA = 0.5 * d2
+  const jB = muJ + p * d2
+  const j0 = jumps ? Math.exp(p * muJ + 0.5 * p * p * d2) : 0
+  const kt = m.kappa * m.theta
+  const { sigma, v0 } = m
+  const s2 = sigma * sigma
+  const br = m.kappa - m.rho * sigma * p
+  const rs = m.rho * sigma
+  // Recurrence state: g = e^{−A u²} with ratio r (r_j = e^{−A h²(2j+1)}), e^{iBu} as (cr, ci) with step (sr, si).
+  const bstep = Math.exp(-2 * bsA * h * h)
+  const bsr = Math.cos(bsB * h)
+  const bsi = Math.sin(bsB * h)
+  const jstep = Math.exp(-2 * jA * h * h)
+  const jsr = Math.cos(jB * h)
+  const jsi = Math.sin(jB * h)
+  let bg = 0
+  let brt = 0
+  let bcr = 0
+  let bci = 0
+  let jg = 0
+  let jrt = 0
+  let jcr = 0
+  let jci = 0
   let prev = Infinity
   let quiet = 0
   let j = 0
@@ -275,22 +428,71 @@ export function buildGrid(T: number, m: Dynamics, xLo: number, xHi: number, gree
     if (j >= MAX_NODES) return BatchStatus.NO_CONVERGENCE
     if (j >= capacity) grow(j + 1)
     const u = j * h
-    charFn(u, T, m, greeks)
-    const a2 = u * u + 0.25
-    const g = Math.exp(-0.5 * W * a2)
-    const fr = cf[0]!
-    const fi = cf[1]!
-    const w = (j === 0 ? 0.5 * h : h) / a2
-    nodeRe[j] = (g - fr) * w
-    nodeIm[j] = -fi * w
-    if (greeks) {
-      const tr = cf[2]!
-      const ti = cf[3]!
-      // ∂_T φ = φ·∂_T ln φ; ∂_T φ_BS = −σ_BS²·a2/2·φ_BS.
-      nodeTRe[j] = (-0.5 * sBs2 * a2 * g - (fr * tr - fi * ti)) * w
-      nodeTIm[j] = -(fr * ti + fi * tr) * w
+    if (j % RESEED === 0) {
+      bg = Math.exp(-bsA * u * u)
+      brt = Math.exp(-bsA * h * h * (2 * j + 1))
+      bcr = Math.cos(bsB * u)
+      bci = Math.sin(bsB * u)
+      if (jumps) {
+        jg = Math.exp(-jA * u * u)
+        jrt = Math.exp(-jA * h * h * (2 * j + 1))
+        jcr = Math.cos(jB * u)
+        jci = Math.sin(jB * u)
+      }
     }
-    const env = ((g + Math.sqrt(fr * fr + fi * fi)) * scale) / (greeks ? 1 : a2)
+    charFn(u, p, T, m)
+    let lr = cf[0]!
+    let li = cf[1]!
+    let jr = 0
+    let ji = 0
+    if (jumps) {
+      const fe = j0 * jg
+      jr = lambda * (fe * jcr - 1 - p * kbar)
+      ji = lambda * (fe * jci - u * kbar)
+      lr += jr * T
+      li += ji * T
+      jg *= jrt
+      jrt *= jstep
+      const t = jcr * jsr - jci * jsi
+      jci = jcr * jsi + jci * jsr
+      jcr = t
+    }
+    const mod = Math.exp(lr)
+    const fr = mod * Math.cos(li)
+    const fi = mod * Math.sin(li)
+    const gm = bs0 * bg
+    const gr = gm * bcr
+    const gi = gm * bci
+    bg *= brt
+    brt *= bstep
+    {
+      const t = bcr * bsr - bci * bsi
+      bci = bcr * bsi + bci * bsr
+      bcr = t
+    }
+    // n = w·(φ_BS − φ)/c.
+    const cr = u * u + pp
+    const ci = u * p2
+    const icn = 1 / (cr * cr + ci * ci)
+    const w = j === 0 ? 0.5 * h : h
+    const dr = gr - fr
+    const di = gi - fi
+    nodeRe[j] = w * (dr * cr + di * ci) * icn
+    nodeIm[j] = w * (di * cr - dr * ci) * icn
+    if (greeks) {
+      // ∂_T ln φ = κθ·B + v0·B′ + λψ, with the Riccati equation B′ = −c/2 − β·B + σ²B²/2, β = br − iρσu.
+      const Br = cf[2]!
+      const Bi = cf[3]!
+      const bi = -rs * u
+      const tr = kt * Br + v0 * (-0.5 * cr - (br * Br - bi * Bi) + 0.5 * s2 * (Br * Br - Bi * Bi)) + jr
+      const ti = kt * Bi + v0 * (-0.5 * ci - (br * Bi + bi * Br) + s2 * Br * Bi) + ji
+      // ∂_T φ = φ·∂_T ln φ; ∂_T φ_BS = −σ_BS²·c/2·φ_BS.
+      const xr = -0.5 * sBs2 * (cr * gr - ci * gi) - (fr * tr - fi * ti)
+      const xi = -0.5 * sBs2 * (cr * gi + ci * gr) - (fr * ti + fi * tr)
+      nodeTRe[j] = w * (xr * cr + xi * ci) * icn
+      nodeTIm[j] = w * (xi * cr - xr * ci) * icn
+    }
+    const env = ((gm + mod) * scale) * (greeks ? 1 : Math.sqrt(icn))
     if (!(env < Infinity)) return BatchStatus.NO_CONVERGENCE
     if (j > 0 && env <= prev && env <= tol * (1 - env / prev)) {
       if (++quiet >= 2) break
@@ -301,6 +503,7 @@ export function buildGrid(T: number, m: Dynamics, xLo: number, xHi: number, gree
   }
   grid.n = j + 1
   grid.h = h
+  grid.p = p
   grid.W = W
   grid.T = T
   grid.xLo = xLo
@@ -329,12 +532,13 @@ const reusable = (T: number, m: Dynamics, xLo: number, xHi: number, greeks: bool
   last.v0 === m.v0 && last.kappa === m.kappa && last.theta === m.theta && last.sigma === m.sigma &&
   last.rho === m.rho && last.lambda === m.lambda && last.muJ === m.muJ && last.deltaJ === m.deltaJ
 
-/** Out of {@link sumAt}: `[S, S_Δ, S_Γ, S_T]` for the Greeks. */
+/** Out of {@link sumsAt}: `[S, S_Δ, S_Γ, S_T]` for the Greeks. */
 export const sums = new Float64Array(4)
 
 /**
- * S(x) = Σ_j Re[e^{i·u_j·x}·node_j] ≈ ∫₀^∞ Re[e^{iux}(φ_BS − φ)(u − i/2)]/(u² + 1/4) du, by Horner's rule in
- * e^{ihx} (no trigonometry per node).
+ * S(x) = e^{(p − ½)x}·Σ_j Re[e^{i·u_j·x}·node_j] ≈ ∫₀^∞ Re[e^{iux}(φ_BS − φ)(u − i/2)]/(u² + 1/4) du (the same
+ * integral on the contour Im z = −p, see the module docs), by Horner's rule in e^{ihx} (no trigonometry per
+ * node).
  */
 export function sumAt(x: number): number {
   const n = grid.n
@@ -347,17 +551,20 @@ export function sumAt(x: number): number {
     ai = ar * zi + ai * zr + nodeIm[j]!
     ar = t
   }
-  return ar
+  return grid.p === 0.5 ? ar : Math.exp((grid.p - 0.5) * x) * ar
 }
 
 /**
- * For the Greeks: S (price), S_Δ = Σ Re[(1/2 + iu)·e^{iux}·node] (delta), S_Γ = −Σ Re[(u² + 1/4)·e^{iux}·node]
- * (gamma) and S_T = Σ Re[e^{iux}·nodeT] (∂S/∂T), written into {@link sums}. Trigonometry per node (the
- * Greeks are one strike at a time).
+ * For the Greeks, with ζ = iu + p − ½ (so that S = Σ Re[e^{ζx}·node]): S (price), S_Δ = S/2 + S′ =
+ * Σ Re[(p + iu)·e^{ζx}·node] (delta), S_Γ = S″ − S/4 = −Σ Re[c·e^{ζx}·node] (gamma) and S_T = Σ Re[e^{ζx}·nodeT]
+ * (∂S/∂T), written into {@link sums}. Trigonometry per node (the Greeks are one strike at a time).
  */
 export function sumsAt(x: number): void {
   const n = grid.n
   const h = grid.h
+  const p = grid.p
+  const pp = p * (1 - p)
+  const p2 = 1 - 2 * p
   let s = 0
   let sd = 0
   let sg = 0
@@ -369,14 +576,15 @@ export function sumsAt(x: number): void {
     const re = c * nodeRe[j]! - sn * nodeIm[j]!
     const im = c * nodeIm[j]! + sn * nodeRe[j]!
     s += re
-    sd += 0.5 * re - u * im
-    sg -= (u * u + 0.25) * re
+    sd += p * re - u * im
+    sg -= (u * u + pp) * re - u * p2 * im
     st += c * nodeTRe[j]! - sn * nodeTIm[j]!
   }
-  sums[0] = s
-  sums[1] = sd
-  sums[2] = sg
-  sums[3] = st
+  const f = p === 0.5 ? 1 : Math.exp((p - 0.5) * x)
+  sums[0] = f * s
+  sums[1] = f * sd
+  sums[2] = f * sg
+  sums[3] = f * st
 }
 
 /**
