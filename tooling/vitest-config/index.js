@@ -1,6 +1,6 @@
 // Tests run against the workspace packages' TypeScript sources (the "@hedgekit/source" export condition),
 // so a test never depends on a stale build.
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, URL } from "node:url"
 import { defineConfig } from "vitest/config"
 
 const conditions = ["@hedgekit/source", "module", "node", "import", "default"]
