@@ -1,8 +1,8 @@
 /**
  * Second- and third-order Greeks of the closed-form models, written into columns after the models' own kernels
  * have written the price and the first-order Greeks of the same rows (whose `status` is then 0). Each Greek is
- * a first-order Greek times a polynomial in d1, d2 (Bachelier: d), so no row needs more than one logarithm,
- * one Gaussian density and one normal CDF (for the dual delta).
+ * a first-order Greek times a polynomial in d1, d2 (Bachelier: d), so no row needs more than one logarithm
+ * and one normal CDF (for the dual delta): the Gaussian density is read off the kernel's vega.
  *
  * Notation: θ = +1 call / −1 put, s = σ√T, D = e^{−rT}, Q = e^{−qT}, b = r − q (Black-76 is b = 0 with q = r on
  * the forward), ∂d1/∂T = (bT + s²/2 − ln(U/K))/(2Ts) with U the spot (BSM) or the forward.
@@ -77,9 +77,10 @@ export const blackHigherRows = (
     const d1 = x / s + 0.5 * s
     const d2 = d1 - s
     const dd1dT = (b * T + 0.5 * s * s - lnUK) / (2 * T * s)
-    const D = Math.exp(-r * T)
-    const Qphi = Math.exp(-q * T) * Normal.pdf(d1) // e^{−qT}φ(d1) = ∂Δ/∂d1 (per unit of d1)
+    const D = r === 0 ? 1 : Math.exp(-r * T)
     const g = gamma[i]!, v = vega[i]!
+    // e^{−qT}φ(d1) = ∂Δ/∂d1, read off the kernel's vega = U·e^{−qT}φ(d1)·√T (no second exponential)
+    const Qphi = v / (U * sqrtT)
     const d1d2 = d1 * d2
     out.vanna[i] = -Qphi * d2 / sigma
     out.volga[i] = v * d1d2 / sigma
@@ -119,9 +120,10 @@ export const bachelierHigherRows = (
     const theta = isCall[i] === 1 ? 1 : -1
     const s = sigma * Math.sqrt(T)
     const d = (F - K) / s
-    const D = Math.exp(-r * T)
-    const Dphi = D * Normal.pdf(d)
+    const D = r === 0 ? 1 : Math.exp(-r * T)
     const g = gamma[i]!, v = vega[i]!
+    // e^{−rT}φ(d), read off the kernel's vega = e^{−rT}φ(d)·√T
+    const Dphi = v / Math.sqrt(T)
     const dd = d * d
     out.vanna[i] = -Dphi * d / sigma
     out.volga[i] = v * dd / sigma
