@@ -424,3 +424,16 @@ describe("Kou errors", () => {
     expect(() => Kou.model.priceBatch?.(o, { ...p, downRate: new Float64Array(2) }, out, status)).toThrow(/downRate/)
   })
 })
+
+describe("Kou against published reference prices", () => {
+  // Surkov (2009, "Option pricing using Fourier space time-stepping framework", PhD thesis, University of
+  // Toronto), Table 6.2 (also Lippa 2013, Table C.2) and Table C.2 (parameter sets EUR-D with KJD-A): European
+  // calls under Kou with σ 0.2, r 0, λ 0.2, p 0.5, η₁ 3, η₂ 2, published to 8 and 7 significant digits.
+  const p = { vol: 0.2, jumpIntensity: 0.2, upProbability: 0.5, upRate: 3, downRate: 2 }
+  it("S = 100, K = 110, T = 1: 7.27993383", () => {
+    expect(Math.abs(Kou.price("call", 100, 110, 1, 0, p) - 7.27993383)).toBeLessThan(5e-9)
+  })
+  it("S = K = 1, T = 0.2: 0.0426478", () => {
+    expect(Math.abs(Kou.price("call", 1, 1, 0.2, 0, p) - 0.0426478)).toBeLessThan(5e-8)
+  })
+})
