@@ -1,0 +1,8 @@
+/**
+ * Dynamic hedging of options.
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as Formulas from "./Formulas.js"
