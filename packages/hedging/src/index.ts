@@ -6,3 +6,5 @@
 
 /** @since 0.1.0 */
 export * as Formulas from "./Formulas.js"
+/** @since 0.1.0 */
+export * as Costs from "./Costs.js"
