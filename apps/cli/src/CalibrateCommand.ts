@@ -13,7 +13,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Command, Flag } from "effect/cli"
-import { readChain } from "./DeribitChain.js"
+import { readChainOrFail, snapshotAt } from "./DeribitChain.js"
 import type { Chain } from "./DeribitChain.js"
 import { UsageError } from "./PriceCommands.js"
 
@@ -124,14 +124,10 @@ export const calibrate = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
-      const chain = yield* Effect.tryPromise({
-        try: () => readChain(flags.chain),
-        catch: (error) => new UsageError({ message: `cannot read ${flags.chain}: ${(error as Error).message}` })
-      })
-      const times = [...new Set(chain.timestampMs)].sort((a, b) => a - b)
-      const atFlag = Option.getOrUndefined(flags.at)
-      const ts = atFlag === undefined ? times[0] : times.filter((t) => t <= atFlag).pop()
-      if (ts === undefined) return yield* new UsageError({ message: `no snapshot in ${flags.chain}${atFlag === undefined ? "" : ` at or before ${atFlag}`}` })
+      const chain = yield* readChainOrFail(flags.chain)
+      const at = Option.getOrUndefined(flags.at)
+      const ts = snapshotAt(chain, at)
+      if (ts === undefined) return yield* new UsageError({ message: `no snapshot in ${flags.chain}${at === undefined ? "" : ` at or before ${at}`}` })
       const { dropped, expiries: all } = quotesAt(chain, ts, flags.weights)
       const expiries = all.filter((q) => q.slice.expiry * 365 >= flags.minDays && q.slice.strikes.length >= (flags.model === "svi" ? 5 : 3))
       if (expiries.length === 0) return yield* new UsageError({ message: "no expiry has enough two-sided quotes to fit" })

@@ -11,7 +11,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Argument, Command, Flag } from "effect/cli"
-import { readChain } from "./DeribitChain.js"
+import { readChainOrFail } from "./DeribitChain.js"
 import type { Chain } from "./DeribitChain.js"
 import { UsageError } from "./PriceCommands.js"
 import { openWriter } from "./RowIO.js"
@@ -169,10 +169,7 @@ export const chain = Command.make(
   },
   ({ divisor, file, minMark, output }) =>
     Effect.gen(function*() {
-      const data = yield* Effect.tryPromise({
-        try: () => readChain(file),
-        catch: (error) => new UsageError({ message: `cannot read ${file}: ${(error as Error).message}` })
-      })
+      const data = yield* readChainOrFail(file)
       const valued = value(data, divisor)
       yield* Console.log(summarise(data, valued, minMark))
       if (Option.isSome(output)) {

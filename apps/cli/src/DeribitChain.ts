@@ -6,7 +6,9 @@
 import { createReadStream } from "node:fs"
 import { createInterface } from "node:readline"
 import { Time } from "@hedgekit/sdk"
+import * as Effect from "effect/Effect"
 import { parseLine } from "./Csv.js"
+import { UsageError } from "./PriceCommands.js"
 
 export interface Chain {
   readonly length: number
@@ -130,3 +132,19 @@ export const readChain = async (path: string): Promise<Chain> => {
     unreadable
   }
 }
+
+/**
+ * The snapshot time to use: the last snapshot at or before `at`, or the first one when `at` is undefined;
+ * undefined when there is none.
+ */
+export const snapshotAt = (chain: Chain, at: number | undefined): number | undefined => {
+  const times = [...new Set(chain.timestampMs)].sort((a, b) => a - b)
+  return at === undefined ? times[0] : times.filter((t) => t <= at).pop()
+}
+
+/** {@link readChain} for a command: an unreadable file is a `UsageError` naming it. */
+export const readChainOrFail = (path: string): Effect.Effect<Chain, UsageError> =>
+  Effect.tryPromise({
+    try: () => readChain(path),
+    catch: (error) => new UsageError({ message: `cannot read ${path}: ${(error as Error).message}` })
+  })

@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
-import { readChain } from "./DeribitChain.js"
+import { readChainOrFail, snapshotAt } from "./DeribitChain.js"
 import { UsageError } from "./PriceCommands.js"
 
 const readJson = <A>(path: string, schema: Schema.Codec<A, unknown>, what: string): Effect.Effect<A, UsageError> =>
@@ -180,13 +180,9 @@ export const market = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
-      const chain = yield* Effect.tryPromise({
-        try: () => readChain(flags.chain),
-        catch: (error) => new UsageError({ message: `cannot read ${flags.chain}: ${(error as Error).message}` })
-      })
-      const times = [...new Set(chain.timestampMs)].sort((a, b) => a - b)
+      const chain = yield* readChainOrFail(flags.chain)
       const at = Option.getOrUndefined(flags.at)
-      const ts = at === undefined ? times[0] : times.filter((t) => t <= at).pop()
+      const ts = snapshotAt(chain, at)
       if (ts === undefined) return yield* new UsageError({ message: `no snapshot in ${flags.chain}${at === undefined ? "" : ` at or before ${at}`}` })
       const rows = [...Array(chain.length).keys()].filter((i) => chain.timestampMs[i] === ts && chain.expiryMs[i]! > ts)
       const byUnderlying = new Map<string, { readonly index: Array<number>; readonly forwards: Map<number, number> }>()

@@ -21,7 +21,6 @@ describe("Fit.levenbergMarquardt", () => {
     const jacobian = (p: Float64Array, J: Float64Array) => t.forEach((x, i) => { J[3 * i] = Math.exp(-p[1]! * x); J[3 * i + 1] = -p[0]! * x * Math.exp(-p[1]! * x); J[3 * i + 2] = 1 })
     for (const problem of [{ m: 30, n: 3, residuals }, { m: 30, n: 3, residuals, jacobian }]) {
       const r = Fit.levenbergMarquardt(problem, [1, 0.1, 0])
-      expect([r.x[0], r.x[1], r.x[2]].map((v, i) => Math.abs(v! - [3, 0.7, 0.5][i]!))).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)])
       expect(Math.abs(r.x[0]! - 3)).toBeLessThan(1e-9)
       expect(Math.abs(r.x[1]! - 0.7)).toBeLessThan(1e-9)
       expect(Math.abs(r.x[2]! - 0.5)).toBeLessThan(1e-9)
