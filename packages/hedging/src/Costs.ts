@@ -212,3 +212,115 @@ export const sizeOrder = (desired: number, lot: number, minimum = lot): { readon
   if (Math.abs(order) < minimum || lots === 0) order = 0
   return { order, residual: desired - order }
 }
+
+/**
+ * What to price before sending: an order of `size` in the instrument's units (inverse futures and perpetuals:
+ * USD; linear: coins; options: contracts), against a mid price in the instrument's price unit (futures: USD per
+ * coin; inverse options: coin per contract; linear options: USD per contract). The spread is taken from the
+ * book's levels on the side the order takes (asks for a buy) when given, else from `halfSpread` (price units);
+ * what the book cannot fill pays square-root impact when `impact` is given, and is an error otherwise.
+ *
+ * @since 0.1.0
+ * @category pre-trade
+ */
+export interface OrderQuote {
+  readonly kind: "future" | "option"
+  readonly settlement: "inverse" | "linear"
+  readonly side: "buy" | "sell"
+  readonly size: number
+  readonly mid: number
+  readonly levels?: Levels
+  readonly halfSpread?: number
+  readonly impact?: { readonly dailyVolume: number; readonly dailyVol: number; readonly y?: number }
+  readonly role: Role
+  readonly fees: FutureFees | OptionFees
+  /** Option contract size in coins (default 1). */
+  readonly multiplier?: number
+  /** Index price (USD) for a linear option's fee, which is a rate of the index. */
+  readonly indexPrice?: number
+}
+
+/**
+ * An order's cost broken down, in `currency` (coin for inverse instruments, the quote currency for linear ones):
+ * fee, spread (against the mid), impact beyond visible depth, their total, the expected average price, and the
+ * total as a fraction of the order's notional (κ, what the band policies take).
+ *
+ * @since 0.1.0
+ * @category pre-trade
+ */
+export interface OrderCost {
+  readonly currency: "coin" | "quote"
+  readonly price: number
+  readonly fee: number
+  readonly spread: number
+  readonly impact: number
+  readonly total: number
+  readonly proportional: number
+}
+
+/**
+ * Prices an order before it is sent (see {@link OrderQuote}).
+ *
+ * @since 0.1.0
+ * @category pre-trade
+ */
+export const orderCost = (q: OrderQuote): OrderCost => {
+  if (!(q.size > 0 && q.size < Infinity)) throw new InvalidInput({ field: "size", value: q.size, expected: "an order size > 0 in the instrument's units" })
+  positive("mid", q.mid, "a mid price > 0")
+  if (q.side !== "buy" && q.side !== "sell") throw new InvalidInput({ field: "side", value: q.side, expected: '"buy" or "sell"' })
+  const sign = q.side === "buy" ? 1 : -1
+  let price: number
+  let impactPrice = 0
+  if (q.levels !== undefined && q.levels.length > 0) {
+    const walk = walkBook(q.levels, q.size)
+    let beyond = 0
+    if (walk.unfilled > 0) {
+      if (q.impact === undefined) {
+        throw new InvalidInput({ field: "size", value: q.size, expected: `at most the book's visible ${walk.filled} (or an impact model for the rest)` })
+      }
+      beyond = walk.unfilled
+      impactPrice = walk.worst * squareRootImpact(beyond, q.impact.dailyVolume, q.impact.dailyVol, q.impact.y)
+    }
+    // what the book fills at its levels, the rest at the last level moved by the impact
+    const rest = walk.worst + sign * impactPrice
+    price = ((walk.filled > 0 ? walk.vwap * walk.filled : 0) + rest * beyond) / q.size
+    impactPrice = impactPrice * (beyond / q.size)
+  } else {
+    const h = q.halfSpread ?? NaN
+    if (!(h >= 0 && h < q.mid)) throw new InvalidInput({ field: "halfSpread", value: q.halfSpread, expected: "a half-spread ≥ 0 below the mid (price units), or the book's levels" })
+    price = q.mid + sign * h
+    if (q.impact !== undefined) {
+      impactPrice = q.mid * squareRootImpact(q.size, q.impact.dailyVolume, q.impact.dailyVol, q.impact.y)
+      price += sign * impactPrice
+    }
+  }
+  if (!(price > 0)) throw new InvalidInput({ field: "size", value: q.size, expected: "a size whose impact leaves a positive price" })
+  const slip = sign * (price - q.mid) // ≥ 0: what crossing and impact cost per unit of price
+  const impactShare = slip > 0 ? Math.min(1, Math.abs(impactPrice) / slip) : 0
+  if (q.kind === "future") {
+    const fees = q.fees as FutureFees
+    if (q.settlement === "inverse") {
+      // USD contracts: coin paid = size/price for a buy at `price` against size/mid at the mid
+      const fee = futureFee(fees, q.role, "inverse", q.size, price)
+      const spread = Math.abs(q.size / q.mid - q.size / price)
+      const notional = q.size / q.mid
+      return { currency: "coin", price, fee, spread: spread * (1 - impactShare), impact: spread * impactShare, total: fee + spread, proportional: (fee + spread) / notional }
+    }
+    const fee = futureFee(fees, q.role, "linear", q.size, price)
+    const spread = q.size * slip
+    const notional = q.size * q.mid
+    return { currency: "quote", price, fee, spread: spread * (1 - impactShare), impact: spread * impactShare, total: fee + spread, proportional: (fee + spread) / notional }
+  }
+  const fees = q.fees as OptionFees
+  const m = q.multiplier ?? 1
+  const fee = q.settlement === "inverse"
+    ? optionFee(fees, q.role, q.size, price, m, 1)
+    : optionFee(fees, q.role, q.size, price, m, q.indexPrice ?? NaN)
+  const spread = q.size * slip
+  const notional = q.settlement === "inverse" ? q.size * m : q.size * m * (q.indexPrice ?? NaN)
+  return {
+    currency: q.settlement === "inverse" ? "coin" : "quote",
+    price, fee, spread: spread * (1 - impactShare), impact: spread * impactShare, total: fee + spread,
+    proportional: (fee + spread) / notional
+  }
+}

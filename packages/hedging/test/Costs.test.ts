@@ -22,7 +22,7 @@ describe("walking a real order book", () => {
   const asks: Costs.Levels = [[0.0955, 0.5], [0.108, 1], [0.12, 1], [0.121, 2.1], [0.25, 12]]
   const bids: Costs.Levels = [[0.0895, 23.4], [0.051, 0.5], [0.001, 1]]
 
-  it("buys 3 contracts at the volume-weighted 0.1179 BTC, reaching the 0.121 level", () => {
+  it("buys 3 contracts at the volume-weighted 0.11208 BTC, reaching the 0.121 level", () => {
     const w = Costs.walkBook(asks, 3)
     expect(w.vwap).toBeCloseTo((0.5 * 0.0955 + 1 * 0.108 + 1 * 0.12 + 0.5 * 0.121) / 3, 15)
     expect(w.worst).toBe(0.121)

@@ -15,4 +15,6 @@ export * as Market from "./Market.js"
 /** @since 0.1.0 */
 export * from "./PricingModel.js"
 /** @since 0.1.0 */
+export * as RebalancePolicy from "./RebalancePolicy.js"
+/** @since 0.1.0 */
 export * as Time from "./Time.js"
