@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
 import { calibrate } from "./CalibrateCommand.js"
 import { chain } from "./ChainCommand.js"
+import { hedge, policies } from "./HedgeCommand.js"
 import { greeks, iv, price } from "./PriceCommands.js"
 import { market, risk } from "./RiskCommand.js"
 import { VERSION } from "./Version.js"
@@ -15,7 +16,7 @@ import { VERSION } from "./Version.js"
 const hedgekit = Command.make("hedgekit", {}, () =>
   Console.log("hedgekit: dynamic hedging of options. Run `hedgekit --help` for the commands.")).pipe(
     Command.withDescription("Dynamic hedging of options, crypto options first."),
-    Command.withSubcommands([price, iv, greeks, risk, market, calibrate, chain])
+    Command.withSubcommands([price, iv, greeks, risk, market, calibrate, chain, hedge, policies])
   )
 
 hedgekit.pipe(

@@ -8,7 +8,7 @@
 import { Portfolio } from "@hedgekit/greeks"
 import { Instrument, InvalidInput, type RebalancePolicy } from "@hedgekit/sdk"
 import * as Schema from "effect/Schema"
-import { FutureFees, orderCost } from "./Costs.js"
+import { FutureFees, OptionFees, orderCost } from "./Costs.js"
 import { optionLeg, unitDelta } from "./Sizing.js"
 
 const Positive = Schema.Finite.check(Schema.isGreaterThan(0))
@@ -33,8 +33,9 @@ export const PrimaryHedge = Schema.Struct({
 })
 
 /**
- * A listed option the policy may trade: position (when absent, the book's) and lot in contracts, fee and
- * half-spread per contract in the option's premium currency (coin for inverse options).
+ * A listed option the policy may trade: position (when absent, the book's) and lot in contracts, its taker fee —
+ * `feePerContract`, or the venue's `fees` schedule (capped at a share of the premium) — and half-spread per
+ * contract, in the option's premium currency (coin for inverse options).
  *
  * @since 0.1.0
  * @category schemas
@@ -44,7 +45,8 @@ export const OptionHedge = Schema.Struct({
   position: Schema.optional(Schema.Finite),
   lot: Positive,
   minimum: Schema.optional(NonNegative),
-  feePerContract: NonNegative,
+  feePerContract: Schema.optional(NonNegative),
+  fees: Schema.optional(OptionFees),
   halfSpreadPerContract: NonNegative
 })
 

@@ -743,3 +743,83 @@ export const builtins: ReadonlyArray<RebalancePolicy.RebalancePolicy<any>> = [
   deltaGamma,
   deltaGammaVega
 ]
+
+/**
+ * A policy as configuration: a named policy with its parameters, or a composition of specs.
+ *
+ * ```json
+ * { "any": [ { "policy": "whalley-wilmott", "params": { "riskAversion": 1e-4 } },
+ *            { "policy": "time-interval", "params": { "intervalMinutes": 480 } } ] }
+ * { "killSwitch": { "maxNetDelta": 50 }, "policy": { "expiryWindow": {}, "policy": { "policy": "delta-band", "params": { "halfWidthCoins": 1 } } } }
+ * ```
+ *
+ * @since 0.1.0
+ * @category registry
+ */
+export type PolicySpec =
+  | { readonly policy: string; readonly params?: unknown }
+  | { readonly all: ReadonlyArray<PolicySpec> }
+  | { readonly any: ReadonlyArray<PolicySpec> }
+  | { readonly killSwitch: RebalancePolicy.KillSwitchLimits; readonly policy: PolicySpec }
+  | { readonly expiryWindow: typeof ExpiryWindowParams.Type; readonly policy: PolicySpec }
+
+/**
+ * The combinators a {@link PolicySpec} may use, for listings.
+ *
+ * @since 0.1.0
+ * @category registry
+ */
+export const combinators: ReadonlyArray<{ readonly key: string; readonly description: string; readonly params: ReadonlyArray<RebalancePolicy.ParamDoc> }> = [
+  { key: "all", description: "trade only when every policy wants to, by the smallest trade (e.g. min interval ∧ band)", params: [] },
+  { key: "any", description: "trade when any policy wants to, by the largest trade (e.g. band ∨ max interval)", params: [] },
+  {
+    key: "killSwitch",
+    description: "halt for good (until a fresh state) when a limit is crossed",
+    params: [
+      { name: "maxNetDelta", unit: "coins", description: "largest |net delta| tolerated" },
+      { name: "maxOrderDelta", unit: "coins", description: "largest delta one decision may trade" },
+      { name: "maxTradesPerHour", unit: "trades", description: "most trades in one UTC clock hour" }
+    ]
+  },
+  {
+    key: "expiryWindow",
+    description: "unwind the expiring legs' hedge along the settlement TWAP (Deribit 07:30–08:00 UTC); outside it the wrapped policy decides",
+    params: [
+      { name: "windowMinutes", unit: "minutes", description: "TWAP window before settlement", default: 30 },
+      { name: "stepMinutes", unit: "minutes", description: "time between unwind steps", default: 1 }
+    ]
+  }
+]
+
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * Builds a policy from a {@link PolicySpec} (decoded from JSON), looking names up in `registry` (the built-ins,
+ * and whatever plugins add). Throws `InvalidInput` naming the path of the faulty part.
+ *
+ * @since 0.1.0
+ * @category registry
+ */
+export const fromSpec = (
+  spec: unknown,
+  registry: ReadonlyArray<RebalancePolicy.RebalancePolicy<any>> = builtins,
+  path = "policy"
+): RebalancePolicy.Rebalancer => {
+  const names = registry.map((p) => p.name)
+  if (!isObject(spec)) {
+    throw new InvalidInput({ field: path, value: spec, expected: "an object: { policy, params } or { all | any: [...] } or { killSwitch | expiryWindow, policy }" })
+  }
+  const list = (key: "all" | "any") => {
+    const xs = spec[key]
+    if (!Array.isArray(xs) || xs.length === 0) throw new InvalidInput({ field: `${path}.${key}`, value: xs, expected: "a non-empty array of policy specs" })
+    return xs.map((x, i) => fromSpec(x, registry, `${path}.${key}[${i}]`))
+  }
+  if ("all" in spec) return RebalancePolicy.all(...list("all"))
+  if ("any" in spec) return RebalancePolicy.any(...list("any"))
+  if ("killSwitch" in spec) return RebalancePolicy.killSwitch(fromSpec(spec.policy, registry, `${path}.policy`), spec.killSwitch as RebalancePolicy.KillSwitchLimits)
+  if ("expiryWindow" in spec) return expiryWindow(fromSpec(spec.policy, registry, `${path}.policy`), spec.expiryWindow as typeof ExpiryWindowParams.Type)
+  const name = spec.policy
+  const policy = registry.find((p) => p.name === name)
+  if (policy === undefined) throw new InvalidInput({ field: `${path}.policy`, value: name, expected: `one of ${names.join(", ")}` })
+  return RebalancePolicy.configure(policy, spec.params ?? {})
+}

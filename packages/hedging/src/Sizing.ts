@@ -17,6 +17,7 @@
  */
 import { Portfolio } from "@hedgekit/greeks"
 import { Instrument, InvalidInput, RebalancePolicy } from "@hedgekit/sdk"
+import { optionFee, type OptionFees } from "./Costs.js"
 
 /**
  * @since 0.1.0
@@ -85,6 +86,21 @@ export const hedgeOrder = (
 }
 
 /**
+ * The taker fee of one contract in the premium's currency: given, or from a schedule (capped at a share of the
+ * premium, `Costs.optionFee`).
+ */
+const feePerContract = (
+  option: Instrument.OptionInstrument,
+  costs: { readonly feePerContract?: number | undefined; readonly fees?: OptionFees | undefined },
+  premium: number,
+  underlyingPrice: number
+): number => {
+  if (costs.feePerContract !== undefined) return costs.feePerContract
+  if (costs.fees === undefined) throw new InvalidInput({ field: `${option.symbol}.fees`, value: undefined, expected: "feePerContract or an option fee schedule" })
+  return optionFee(costs.fees, "taker", 1, premium, option.multiplier, underlyingPrice)
+}
+
+/**
  * An option a delta-gamma(-vega) policy may trade, valued for the SDK's `OptionLeg`: Greeks per contract in the
  * accounting, the delta paying for one contract moves (premium and fee leave the cash: in USD accounting an
  * inverse option's coin premium was coin delta; in coin accounting a linear option's USD premium was short
@@ -98,14 +114,20 @@ export const optionLeg = (
   market: Portfolio.Market,
   accounting: Accounting,
   position: number,
-  costs: { readonly lot: number; readonly minimum?: number | undefined; readonly feePerContract: number; readonly halfSpreadPerContract: number }
+  costs: {
+    readonly lot: number
+    readonly minimum?: number | undefined
+    readonly feePerContract?: number | undefined
+    readonly fees?: OptionFees | undefined
+    readonly halfSpreadPerContract: number
+  }
 ): RebalancePolicy.OptionLeg => {
   const g = unitGreeks(option, market, accounting)
   const u = market.underlyings.find((m) => m.underlying === option.underlying)!
   const S = u.index
   // premium and fee per contract in USD; the option's value per contract (accounting currency) is g.value
   const premiumUsd = accounting === "usd" ? g.value : g.value * S
-  const feeUsd = option.settlement === "inverse" ? costs.feePerContract * S : costs.feePerContract
+  const feeUsd = option.settlement === "inverse" ? feePerContract(option, costs, premiumUsd / S, 1) * S : feePerContract(option, costs, premiumUsd, S)
   const halfUsd = option.settlement === "inverse" ? costs.halfSpreadPerContract * S : costs.halfSpreadPerContract
   const paidUsd = premiumUsd + feeUsd
   const cashDelta = option.settlement === "inverse"

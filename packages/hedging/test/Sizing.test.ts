@@ -81,6 +81,14 @@ describe("hedge instruments and sizing", () => {
     const coin = Sizing.optionLeg(option, market, "coin", 0, costs)
     expect(coin.cashDelta).toBe(0)
     expect(coin.delta).toBeCloseTo(usd.delta - value / S, 12)
+    // from Deribit's schedule: 0.0003 BTC, but never above 12.5 % of a cheap option's premium
+    const scheduled = Sizing.optionLeg(option, market, "coin", 0, { lot: 0.1, fees: Costs.deribit.options, halfSpreadPerContract: 0 })
+    expect(scheduled.cost).toBeCloseTo(Math.min(0.0003, 0.125 * value / S), 15)
+    const far = { ...option, strike: 200_000, symbol: "FAR" }
+    const farValue = Portfolio.exposure({ positions: [{ id: "f", instrument: far, quantity: 1 }] }, { ...market, vols: [...(market.vols ?? []), { symbol: "FAR", vol: 0.5 }] }, "coin").exposures[0]!.value
+    const capped = Sizing.optionLeg(far, { ...market, vols: [...(market.vols ?? []), { symbol: "FAR", vol: 0.5 }] }, "coin", 0, { lot: 0.1, fees: Costs.deribit.options, halfSpreadPerContract: 0 })
+    expect(farValue * 0.125).toBeLessThan(0.0003)
+    expect(capped.cost).toBeCloseTo(0.125 * farValue, 15)
     const linear = Sizing.optionLeg({ ...option, settlement: "linear" }, market, "coin", 0, { ...costs, feePerContract: 5 })
     expect(linear.cashDelta).toBeCloseTo((value + 5) / S, 12)
   })
@@ -116,7 +124,7 @@ describe("pre-trade cost", () => {
 describe("a policy on the example book", () => {
   const setup = Schema.decodeUnknownSync(Context.HedgeSetup)({
     accounting: "usd",
-    hedge: { instrument: instruments[0]![0], lot: 10, fees: Costs.deribit.perpetual, halfSpread: 0.25 }
+    hedge: { instrument: instruments[0]![0], lot: 1, fees: Costs.deribit.perpetual, halfSpread: 0.25 }
   })
 
   it("takes the book's hedge position from the book and excludes it from the exposure it hedges", () => {
