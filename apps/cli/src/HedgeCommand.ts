@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { Portfolio } from "@hedgekit/greeks"
-import { Context, Costs, Policies } from "@hedgekit/hedging"
+import { Context, Costs, Policies, Sizing } from "@hedgekit/hedging"
 import { RebalancePolicy } from "@hedgekit/sdk"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -58,6 +58,8 @@ const iso = (ms: number) => new Date(ms).toISOString()
 
 interface Priced {
   readonly order: RebalancePolicy.TradeInstruction
+  /** Limit price on the venue's grid: crossing the half-spread when aggressive, joining the near side when passive. */
+  readonly limitPrice?: number
   readonly cost: number
   readonly currency: string
   readonly detail: string
@@ -72,10 +74,26 @@ const priceOrders = (
 ): ReadonlyArray<Priced> =>
   decision.orders.map((order) => {
     const ccy = setup.accounting === "usd" ? "USD" : setup.hedge.instrument.underlying
+    const aggressive = order.urgency === "aggressive"
+    const limit = (ticks: Context.HedgeSetup["hedge"]["ticks"], mid: number, half: number) => {
+      if (ticks === undefined) return {}
+      const sign = (order.side === "buy") === aggressive ? 1 : -1
+      const price = Math.max(ticks.tick, mid + sign * half)
+      // aggressive orders round through the spread, passive ones away from it
+      return { limitPrice: Costs.roundPrice(ticks, price, aggressive ? order.side : order.side === "buy" ? "sell" : "buy") }
+    }
     const leg = (context.legs ?? []).find((l) => l.symbol === order.instrument)
-    if (leg !== undefined) {
+    const legSetup = (setup.options ?? []).find((o) => o.instrument.symbol === order.instrument)
+    if (leg !== undefined && legSetup !== undefined) {
+      const usd = Sizing.unitGreeks(legSetup.instrument, market, "usd").value
+      // a coin premium is quoted as the USD premium over the forward it is marked on (Deribit's mark × underlying)
+      const F = market.underlyings.find((u) => u.underlying === legSetup.instrument.underlying)?.forwards.find((f) => f.expiryMs === legSetup.instrument.expiryMs)?.forward ?? context.spot
+      const mid = legSetup.instrument.settlement === "inverse" ? usd / F : usd
       // fee (schedule capped at a share of the premium) + half-spread per contract, in the accounting currency
-      return { order, cost: order.quantity * (leg.cost ?? 0), currency: ccy, detail: `${fmt(leg.cost ?? 0, 6)} ${ccy} per contract: fee + half-spread` }
+      return {
+        order, ...limit(legSetup.ticks, mid, legSetup.halfSpreadPerContract),
+        cost: order.quantity * (leg.cost ?? 0), currency: ccy, detail: `${fmt(leg.cost ?? 0, 6)} ${ccy} per contract: fee + half-spread`
+      }
     }
     const h = setup.hedge
     const i = h.instrument
@@ -85,7 +103,7 @@ const priceOrders = (
       const mid = i.kind === "perpetual" ? (u.perpetualMark ?? u.index) : u.forwards.find((f) => f.expiryMs === i.expiryMs)!.forward
       const size = i.contractSize * order.quantity
       const c = Costs.orderCost({ kind: "future", settlement: i.settlement, side: order.side, size, mid, halfSpread: h.halfSpread, role: order.urgency === "passive" ? "maker" : "taker", fees: h.fees })
-      return { order, cost: c.total, currency: c.currency === "coin" ? coin : "USD", detail: `fee ${fmt(c.fee, 8)} + half-spread ${fmt(c.spread, 8)} at ${fmt(c.price, 2)}` }
+      return { order, ...limit(h.ticks, mid, h.halfSpread), cost: c.total, currency: c.currency === "coin" ? coin : "USD", detail: `fee ${fmt(c.fee, 8)} + half-spread ${fmt(c.spread, 8)} at ${fmt(c.price, 2)}` }
     }
     // κ × the traded delta's USD notional
     return { order, cost: context.hedge.cost * Math.abs(order.delta) * context.spot, currency: "USD", detail: `κ ${fmt(context.hedge.cost * 1e4, 2)} bp of notional` }
@@ -134,7 +152,7 @@ export const hedge = Command.make(
           policy: policy.name,
           action: decision.action,
           reason: decision.reason,
-          orders: priced.map((p) => ({ ...p.order, cost: p.cost, costCurrency: p.currency })),
+          orders: priced.map((p) => ({ ...p.order, ...(p.limitPrice !== undefined ? { limitPrice: p.limitPrice } : {}), cost: p.cost, costCurrency: p.currency })),
           residualDelta: decision.residual,
           nextMs: decision.nextMs ?? null,
           netDelta: net,
@@ -160,7 +178,7 @@ export const hedge = Command.make(
         ...(context.legs ?? []).map((l) => `option    ${l.symbol}   position ${l.position}   delta ${fmt(l.delta)}   gamma ${fmt(l.gamma, 8)}   vega ${fmt(l.vega / 100, 2)} ${ccy}/pt`),
         `net       delta ${fmt(net)} ${coin}`,
         `decision  ${decision.action.toUpperCase()}: ${decision.reason}`,
-        ...priced.map((p) => `  ${p.order.side} ${p.order.quantity} ${p.order.instrument}${unitsOf(p.order.instrument, p.order.quantity)} (${p.order.delta >= 0 ? "+" : "−"}${fmt(Math.abs(p.order.delta))} ${coin}), ${p.order.urgency}, est. cost ${fmt(p.cost, 8)} ${p.currency} (${p.detail})`),
+        ...priced.map((p) => `  ${p.order.side} ${p.order.quantity} ${p.order.instrument}${unitsOf(p.order.instrument, p.order.quantity)} (${p.order.delta >= 0 ? "+" : "−"}${fmt(Math.abs(p.order.delta))} ${coin}), ${p.order.urgency}${p.limitPrice !== undefined ? ` limit ${p.limitPrice}` : ""}, est. cost ${fmt(p.cost, 8)} ${p.currency} (${p.detail})`),
         ...(decision.residual !== 0 ? [`residual  ${fmt(decision.residual, 6)} ${coin} not sendable in whole lots: stays in the book's delta`] : []),
         `after     net delta ${fmt(after)} ${coin}`,
         ...(decision.nextMs !== undefined ? [`next      ${iso(decision.nextMs)}`] : [])

@@ -26,6 +26,9 @@ describe("hedgekit hedge", () => {
     // the perpetual's delta is 10 USD / mark per contract; the book ends on the band's edge, within one contract
     const index = json("data/examples/market.json").underlyings[0].index
     expect(order.delta).toBeCloseTo(order.quantity * 10 / index, 12)
+    // a marketable limit on the 0.5-USD grid, through the half-spread above the index
+    expect(order.limitPrice % 0.5).toBe(0)
+    expect(order.limitPrice).toBe(Math.ceil((index + 0.25) / 0.5) * 0.5)
     const band = Number(/±([\d.]+)/.exec(d.reason)![1])
     expect(Math.abs(Math.abs(d.netDeltaAfter) - band)).toBeLessThanOrEqual(10 / index)
     // the net delta is the book's, as `hedgekit risk` counts it
@@ -40,7 +43,14 @@ describe("hedgekit hedge", () => {
     const d = JSON.parse(hedgekit(["hedge", ...files, "--policy", spec, "--json"]).stdout)
     expect(d.policy).toBe("killSwitch(delta-gamma-vega)")
     expect(d.orders.map((o: { instrument: string }) => o.instrument)).toEqual(["BTC-30JAN26-90000-C", "BTC-27MAR26-100000-C", "BTC-PERPETUAL"])
-    for (const o of d.orders.slice(0, 2)) expect(Math.abs(o.quantity * 10 - Math.round(o.quantity * 10))).toBeLessThan(1e-9)
+    for (const o of d.orders.slice(0, 2)) {
+      expect(Math.abs(o.quantity * 10 - Math.round(o.quantity * 10))).toBeLessThan(1e-9)
+      // Deribit's option ticks: 0.0005 BTC above 0.005
+      expect(Math.abs(o.limitPrice / 0.0005 - Math.round(o.limitPrice / 0.0005))).toBeLessThan(1e-9)
+    }
+    // at the recorded quotes: buy the Jan 90 000 call at its ask (0.0395 / 0.0405), sell the Mar 100 000 call at its bid (0.0375 / 0.038)
+    expect(d.orders[0]).toMatchObject({ side: "buy", limitPrice: 0.0405 })
+    expect(d.orders[1]).toMatchObject({ side: "sell", limitPrice: 0.0375 })
     expect(Math.abs(d.netDeltaAfter)).toBeLessThanOrEqual(10 / json("data/examples/market.json").underlyings[0].index)
   })
 

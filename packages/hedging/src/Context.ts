@@ -15,9 +15,21 @@ const Positive = Schema.Finite.check(Schema.isGreaterThan(0))
 const NonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
 
 /**
+ * A tick schedule (`Costs.Ticks`): the base tick, and larger ticks above given prices (Deribit options: 0.0001
+ * BTC, 0.0005 above 0.005).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Ticks = Schema.Struct({
+  tick: Positive,
+  steps: Schema.optional(Schema.Array(Schema.Struct({ abovePrice: Positive, tick: Positive })))
+})
+
+/**
  * The primary hedge: instrument, current position (its units; when absent, the book's positions in the same
  * symbol), lot and minimum (its units), and its cost — either `oneWayCost` (κ, decimal of notional) or the
- * venue's `fees` and the book's `halfSpread` (USD).
+ * venue's `fees` and the book's `halfSpread` (USD); `ticks` (USD) put limit prices on the venue's grid.
  *
  * @since 0.1.0
  * @category schemas
@@ -29,7 +41,8 @@ export const PrimaryHedge = Schema.Struct({
   minimum: Schema.optional(NonNegative),
   oneWayCost: Schema.optional(NonNegative),
   fees: Schema.optional(FutureFees),
-  halfSpread: Schema.optional(NonNegative)
+  halfSpread: Schema.optional(NonNegative),
+  ticks: Schema.optional(Ticks)
 })
 
 /**
@@ -47,7 +60,8 @@ export const OptionHedge = Schema.Struct({
   minimum: Schema.optional(NonNegative),
   feePerContract: Schema.optional(NonNegative),
   fees: Schema.optional(OptionFees),
-  halfSpreadPerContract: NonNegative
+  halfSpreadPerContract: NonNegative,
+  ticks: Schema.optional(Ticks)
 })
 
 /**
@@ -103,8 +117,8 @@ export const hedgeCost = (setup: HedgeSetup, market: Portfolio.Market): number =
 
 /**
  * The policy context of a book at the market snapshot's time: the book's Greeks in the setup's accounting
- * (every position counted, the hedges excluded), its reference vol (vega-weighted mean of its options' vols) and
- * expiry (gamma-weighted mean years), the next settlement within a day with the delta of the legs it settles,
+ * (every position counted, the hedges excluded), its reference vol (vega-weighted mean of its options' vols),
+ * expiry (gamma-weighted mean years) and forward (of the expiry with the most gamma), the next settlement within a day with the delta of the legs it settles,
  * the primary hedge's delta and cost, the option legs, and a revaluation of the book's delta at scaled vols.
  * Throws `InvalidInput` naming a position that cannot be valued.
  *
@@ -153,6 +167,9 @@ export const contextOf = (fullBook: Portfolio.Book, market: Portfolio.Market, se
     vol = vols.reduce((a, b) => a + b, 0) / vols.length
   }
   const tau = gammaSum > 0 ? tauSum / gammaSum : 0
+  // the forward of the expiry carrying most of the book's gamma
+  const peak = e?.buckets.filter((b) => b.expiryMs !== undefined).sort((a, b) => Math.abs(b.gamma) - Math.abs(a.gamma))[0]
+  const forward = u.forwards.find((f) => f.expiryMs === peak?.expiryMs)?.forward ?? u.index
   const next = e?.buckets.filter((b) => b.expiryMs !== undefined && b.expiryMs > market.timestampMs).sort((a, b) => a.expiryMs! - b.expiryMs!)[0]
   const settles = next !== undefined && next.expiryMs! - market.timestampMs <= DAY_MS
   const unit = unitDelta(hedge.instrument, market, accounting)
@@ -163,6 +180,7 @@ export const contextOf = (fullBook: Portfolio.Book, market: Portfolio.Market, se
   return {
     timeMs: market.timestampMs,
     spot: u.index,
+    forward,
     vol,
     tau,
     rate: u.rate ?? 0,

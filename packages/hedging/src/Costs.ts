@@ -56,7 +56,10 @@ export type FutureFees = typeof FutureFees.Type
  */
 export const deribit = {
   options: { maker: 0.0003, taker: 0.0003, premiumCap: 0.125 } satisfies OptionFees,
+  /** USDC linear options: a rate of the index per contract (pass the index as `underlyingPrice`), fee in USDC. */
+  linearOptions: { maker: 0.0001, taker: 0.0005, premiumCap: 0.125 } satisfies OptionFees,
   perpetual: { maker: 0, taker: 0.0005 } satisfies FutureFees,
+  linearPerpetual: { maker: 0, taker: 0.0005 } satisfies FutureFees,
   weeklyFuture: { maker: -0.0001, taker: 0.0005 } satisfies FutureFees,
   future: { maker: 0, taker: 0.0005 } satisfies FutureFees
 } as const
@@ -163,7 +166,7 @@ export const squareRootImpact = (size: number, dailyVolume: number, dailyVol: nu
  */
 export interface Ticks {
   readonly tick: number
-  readonly steps?: ReadonlyArray<{ readonly abovePrice: number; readonly tick: number }>
+  readonly steps?: ReadonlyArray<{ readonly abovePrice: number; readonly tick: number }> | undefined
 }
 
 /**
@@ -313,6 +316,9 @@ export const orderCost = (q: OrderQuote): OrderCost => {
   }
   const fees = q.fees as OptionFees
   const m = q.multiplier ?? 1
+  if (q.settlement === "linear" && !(q.indexPrice !== undefined && q.indexPrice > 0)) {
+    throw new InvalidInput({ field: "indexPrice", value: q.indexPrice, expected: "the index price (USD) a linear option's fee is a rate of" })
+  }
   const fee = q.settlement === "inverse"
     ? optionFee(fees, q.role, q.size, price, m, 1)
     : optionFee(fees, q.role, q.size, price, m, q.indexPrice ?? NaN)

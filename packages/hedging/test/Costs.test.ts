@@ -10,6 +10,10 @@ describe("fees", () => {
   })
   it("Deribit perpetual: 5 bp taker on the USD notional, in BTC; none as maker; a weekly future's maker rebate", () => {
     expect(Costs.futureFee(Costs.deribit.perpetual, "taker", "inverse", 10_000, 100_000)).toBeCloseTo(0.00005, 15)
+    // USDC linear: options pay 0.05 % of the index as taker, capped at 12.5 % of the premium; perpetuals 0.05 % of notional
+    expect(Costs.optionFee(Costs.deribit.linearOptions, "taker", 1, 50, 1, 100_000)).toBeCloseTo(6.25, 12)
+    expect(Costs.optionFee(Costs.deribit.linearOptions, "maker", 2, 500, 1, 100_000)).toBeCloseTo(20, 12)
+    expect(Costs.futureFee(Costs.deribit.linearPerpetual, "taker", "linear", 0.1, 100_000)).toBeCloseTo(5, 12)
     expect(Costs.futureFee(Costs.deribit.perpetual, "maker", "inverse", 10_000, 100_000)).toBe(0)
     expect(Costs.futureFee(Costs.deribit.weeklyFuture, "maker", "inverse", 10_000, 100_000)).toBeCloseTo(-0.00001, 15)
     expect(Costs.futureFee({ maker: 0, taker: 0.0005 }, "taker", "linear", 0.5, 100_000)).toBeCloseTo(25, 12)

@@ -363,7 +363,7 @@ describe("properties", () => {
         const col = (f: (b: (typeof books)[number], i: number) => number) => Float64Array.from(books, f)
         const inputs: RebalancePolicy.PolicyInputs = {
           length: n,
-          timeMs: col((_, i) => T0 + i * 7 * 60_000), spot: col(() => S), vol: col((b) => b.vol), tau: col((b) => b.tauDays / 365),
+          timeMs: col((_, i) => T0 + i * 7 * 60_000), spot: col(() => S), forward: col(() => S), vol: col((b) => b.vol), tau: col((b) => b.tauDays / 365),
           rate: col(() => 0), bookDelta: col((b) => b.delta), bookGamma: col((b) => b.gamma), bookVega: col(() => 0),
           expiringDelta: col(() => 0), settlementMs: col(() => NaN), hedgeDelta: col((b) => b.hedge),
           unitDelta: col(() => 0.001), cost: col((b) => b.cost), lot: 1, minimum: 1, legs: [],

@@ -64,6 +64,8 @@ export interface PolicyInputs {
   readonly timeMs: Float64Array
   /** Index (spot) price, USD per coin. */
   readonly spot: Float64Array
+  /** Forward to the book's reference expiry, USD per coin (the spot when the book has no expiry). */
+  readonly forward: Float64Array
   /** The book's reference volatility (decimal per √year), e.g. the gamma-weighted implied vol. */
   readonly vol: Float64Array
   /** Years to the book's reference expiry (ACT/365). */
@@ -251,7 +253,7 @@ const checkInputs = (policy: Rebalancer, inputs: PolicyInputs): void => {
   if (!(inputs.minimum >= 0 && inputs.minimum < Infinity)) {
     throw new InvalidInput({ field: "inputs.minimum", value: inputs.minimum, expected: "a minimum order ≥ 0 (instrument units)" })
   }
-  const columns = ["timeMs", "spot", "vol", "tau", "rate", "bookDelta", "bookGamma", "bookVega", "expiringDelta", "settlementMs", "hedgeDelta", "unitDelta", "cost"] as const
+  const columns = ["timeMs", "spot", "forward", "vol", "tau", "rate", "bookDelta", "bookGamma", "bookVega", "expiringDelta", "settlementMs", "hedgeDelta", "unitDelta", "cost"] as const
   for (const c of columns) {
     if (!(inputs[c].length >= n)) throw new InvalidInput({ field: `inputs.${c}`, value: inputs[c].length, expected: `a column of at least ${n} rows` })
   }
@@ -401,6 +403,8 @@ export interface OptionLeg {
 export interface PolicyContext {
   readonly timeMs: number
   readonly spot: number
+  /** Defaults to `spot`. */
+  readonly forward?: number
   readonly vol: number
   readonly tau: number
   readonly rate?: number
@@ -491,6 +495,7 @@ export const inputsOf = (context: PolicyContext): PolicyInputs => {
     length: 1,
     timeMs: column(context.timeMs),
     spot: column(context.spot),
+    forward: column(context.forward ?? context.spot),
     vol: column(context.vol),
     tau: column(context.tau),
     rate: column(context.rate ?? 0),
@@ -519,12 +524,16 @@ export const inputsOf = (context: PolicyContext): PolicyInputs => {
   }
 }
 
+const scratch = new WeakMap<Rebalancer, PolicyOutputs>()
+const busy = new WeakSet<Rebalancer>()
+
 const checkContext = (context: PolicyContext): void => {
   const finite = (field: string, x: number | undefined, expected: string) => {
     if (x !== undefined && !Number.isFinite(x)) throw new InvalidInput({ field, value: x, expected })
   }
   finite("timeMs", context.timeMs, "UTC epoch milliseconds")
   positive("spot", context.spot, "the index price > 0 (USD per coin)")
+  if (context.forward !== undefined) positive("forward", context.forward, "the forward price > 0 (USD per coin)")
   positive("vol", context.vol, "the book's reference vol > 0 (decimal per √year)")
   if (!(context.tau >= 0 && context.tau < Infinity)) throw new InvalidInput({ field: "tau", value: context.tau, expected: "years to the book's expiry ≥ 0" })
   finite("rate", context.rate, "a continuously compounded rate (decimal)")
@@ -555,8 +564,19 @@ const checkContext = (context: PolicyContext): void => {
 export const decideOne = (policy: Rebalancer, context: PolicyContext, state: Float64Array = makeState(policy, 1)): Decision => {
   checkContext(context)
   const inputs = inputsOf(context)
-  const out = makeOutputs(1, Math.max(policy.legs, inputs.legs.length))
-  evaluate(policy, inputs, state, out)
+  const legs = Math.max(policy.legs, inputs.legs.length)
+  // one-row outputs reused across calls (a decision nested inside another gets its own)
+  let out = scratch.get(policy)
+  if (out === undefined || out.legTrade.length < legs || busy.has(policy)) {
+    out = makeOutputs(1, legs)
+    if (!busy.has(policy)) scratch.set(policy, out)
+  }
+  busy.add(policy)
+  try {
+    evaluate(policy, inputs, state, out)
+  } finally {
+    busy.delete(policy)
+  }
   const reason = reasonText(policy, out, 0)
   const action = out.action[0]!
   if (action === ERROR) throw new InvalidInput({ field: policy.name, value: context, expected: reason })
@@ -596,10 +616,17 @@ const resetRow = (out: PolicyOutputs, row: number, legs: number): void => {
   for (let k = 0; k < legs; k++) out.legTrade[k]![row] = 0
 }
 
+/** What a combinator chose for a row: the child whose outputs to keep (−1: they disagree), the action, the time. */
+interface Choice {
+  index: number
+  action: number
+  nextMs: number
+}
+
 const combine = (
   name: string,
   children: ReadonlyArray<Rebalancer>,
-  pick: (actions: Float64Array, trades: Float64Array, nextMs: Float64Array, count: number) => { index: number; action: number; nextMs: number }
+  pick: (actions: Float64Array, trades: Float64Array, nextMs: Float64Array, count: number, choice: Choice) => void
 ): Rebalancer => {
   if (children.length === 0) throw new InvalidInput({ field: name, value: [], expected: "at least one policy to combine" })
   const legs = Math.max(...children.map((c) => c.legs))
@@ -616,10 +643,11 @@ const combine = (
   const DISAGREE = reasons.length
   reasons.push("the combined policies want opposite trades ({measure} and {limit} coins): hold")
   const m = children.length
-  // one saved row per child, allocated once: the children write into the caller's row in turn
-  const saved = new Float64Array(m * (FIELDS + 1 + legs))
-  const actions = new Float64Array(m), trades = new Float64Array(m), nexts = new Float64Array(m)
+  // one saved row per child and one choice, allocated once: the children write into the caller's row in turn
   const stride = FIELDS + 1 + legs
+  const saved = new Float64Array(m * stride)
+  const actions = new Float64Array(m), trades = new Float64Array(m), nexts = new Float64Array(m)
+  const choice: Choice = { index: 0, action: HOLD, nextMs: NaN }
   return {
     name: `${name}(${children.map((c) => c.name).join(", ")})`,
     reasons,
@@ -645,24 +673,24 @@ const combine = (
         trades[j] = saved[b + 1]!
         nexts[j] = saved[b + 5]!
       }
-      const chosen = pick(actions, trades, nexts, m)
-      if (chosen.index < 0) {
+      pick(actions, trades, nexts, m, choice)
+      if (choice.index < 0) {
         resetRow(out, row, legs)
         out.reason[row] = DISAGREE
         let lo = Infinity, hi = -Infinity
         for (let j = 0; j < m; j++) if (actions[j] === TRADE) { lo = Math.min(lo, trades[j]!); hi = Math.max(hi, trades[j]!) }
         out.measure[row] = lo
         out.limit[row] = hi
-        out.nextMs[row] = chosen.nextMs
+        out.nextMs[row] = choice.nextMs
         return
       }
-      const b = chosen.index * stride
-      out.action[row] = chosen.action
+      const b = choice.index * stride
+      out.action[row] = choice.action
       out.deltaTrade[row] = saved[b + 1]!
       out.reason[row] = saved[b + 2]!
       out.measure[row] = saved[b + 3]!
       out.limit[row] = saved[b + 4]!
-      out.nextMs[row] = chosen.nextMs
+      out.nextMs[row] = choice.nextMs
       out.urgency[row] = saved[b + 6]!
       for (let k = 0; k < legs; k++) out.legTrade[k]![row] = saved[b + 7 + k]!
     },
@@ -688,6 +716,12 @@ const latest = (nexts: Float64Array, count: number): number => {
   return t
 }
 
+const choose = (choice: Choice, index: number, action: number, nextMs: number): void => {
+  choice.index = index
+  choice.action = action
+  choice.nextMs = nextMs
+}
+
 /**
  * Trades only when every policy wants to (e.g. `all(minInterval, band)`: a band that may not fire more often than
  * the interval), by the smallest of their trades; holds when they want opposite sides. An error or a halt of any
@@ -697,21 +731,22 @@ const latest = (nexts: Float64Array, count: number): number => {
  * @category combinators
  */
 export const all = (...policies: ReadonlyArray<Rebalancer>): Rebalancer =>
-  combine("all", policies, (actions, trades, nexts, m) => {
-    for (const a of [ERROR, HALT, HOLD]) {
-      const j = firstWith(actions, m, a)
-      if (j >= 0) return { index: j, action: a, nextMs: latest(nexts, m) }
-    }
+  combine("all", policies, (actions, trades, nexts, m, choice) => {
+    const next = latest(nexts, m)
+    let j = firstWith(actions, m, ERROR)
+    if (j < 0) j = firstWith(actions, m, HALT)
+    if (j < 0) j = firstWith(actions, m, HOLD)
+    if (j >= 0) return choose(choice, j, actions[j]!, next)
     let best = 0, sign = 0
-    for (let j = 0; j < m; j++) {
-      const t = trades[j]!
+    for (let k = 0; k < m; k++) {
+      const t = trades[k]!
       if (t !== 0) {
-        if (sign !== 0 && Math.sign(t) !== sign) return { index: -1, action: HOLD, nextMs: latest(nexts, m) }
+        if (sign !== 0 && Math.sign(t) !== sign) return choose(choice, -1, HOLD, next)
         sign = Math.sign(t)
       }
-      if (Math.abs(t) < Math.abs(trades[best]!)) best = j
+      if (Math.abs(t) < Math.abs(trades[best]!)) best = k
     }
-    return { index: best, action: TRADE, nextMs: latest(nexts, m) }
+    choose(choice, best, TRADE, next)
   })
 
 /**
@@ -722,16 +757,16 @@ export const all = (...policies: ReadonlyArray<Rebalancer>): Rebalancer =>
  * @category combinators
  */
 export const any = (...policies: ReadonlyArray<Rebalancer>): Rebalancer =>
-  combine("any", policies, (actions, trades, nexts, m) => {
-    for (const a of [ERROR, HALT]) {
-      const j = firstWith(actions, m, a)
-      if (j >= 0) return { index: j, action: a, nextMs: earliest(nexts, m) }
-    }
+  combine("any", policies, (actions, trades, nexts, m, choice) => {
+    const next = earliest(nexts, m)
+    let j = firstWith(actions, m, ERROR)
+    if (j < 0) j = firstWith(actions, m, HALT)
+    if (j >= 0) return choose(choice, j, actions[j]!, next)
     let best = -1
-    for (let j = 0; j < m; j++) {
-      if (actions[j] === TRADE && (best < 0 || Math.abs(trades[j]!) > Math.abs(trades[best]!))) best = j
+    for (let k = 0; k < m; k++) {
+      if (actions[k] === TRADE && (best < 0 || Math.abs(trades[k]!) > Math.abs(trades[best]!))) best = k
     }
-    return best >= 0 ? { index: best, action: TRADE, nextMs: earliest(nexts, m) } : { index: 0, action: HOLD, nextMs: earliest(nexts, m) }
+    choose(choice, best >= 0 ? best : 0, best >= 0 ? TRADE : HOLD, next)
   })
 
 /**
@@ -756,6 +791,14 @@ export const KillSwitchLimits = Schema.Struct({
 export type KillSwitchLimits = typeof KillSwitchLimits.Type
 
 const HOUR_MS = 3_600_000
+
+const haltRow = (out: PolicyOutputs, row: number, legs: number, reason: number, measure: number, limit: number): void => {
+  resetRow(out, row, legs)
+  out.action[row] = HALT
+  out.reason[row] = reason
+  out.measure[row] = measure
+  out.limit[row] = limit
+}
 
 /**
  * Wraps a policy with limits that, once crossed, halt it: no order from then on (the state remembers why) until
@@ -797,23 +840,16 @@ export const killSwitch = (policy: Rebalancer, limits: KillSwitchLimits): Rebala
       policy.init(state, s + OWN + 1)
     },
     decide: (inputs, row, state, s, out) => {
-      const halt = (code: number, measure: number, limit: number) => {
-        resetRow(out, row, policy.legs)
-        out.action[row] = HALT
-        out.reason[row] = base + code
-        out.measure[row] = measure
-        out.limit[row] = limit
-      }
-      if (state[s] !== 0) return halt(state[s]! - 1, state[s + 1]!, state[s + 2]!)
+      if (state[s] !== 0) return haltRow(out, row, policy.legs, base + state[s]! - 1, state[s + 1]!, state[s + 2]!)
       const net = Math.abs(inputs.bookDelta[row]! + inputs.hedgeDelta[row]!)
-      if (net > maxNet) return halt(0, net, maxNet)
+      if (net > maxNet) return haltRow(out, row, policy.legs, base, net, maxNet)
       policy.decide(inputs, row, state, s + OWN + 1, out)
       if (out.action[row] !== TRADE) return
       const size = Math.abs(out.deltaTrade[row]!)
-      if (size > maxOrder) return halt(1, size, maxOrder)
+      if (size > maxOrder) return haltRow(out, row, policy.legs, base + 1, size, maxOrder)
       const hour = Math.floor(inputs.timeMs[row]! / HOUR_MS)
       const count = state[s + 3] === hour ? state[s + 4]! : 0
-      if (count + 1 > maxTrades) return halt(2, count + 1, maxTrades)
+      if (count + 1 > maxTrades) return haltRow(out, row, policy.legs, base + 2, count + 1, maxTrades)
     },
     commit: (inputs, row, state, s, out) => {
       const action = out.action[row]

@@ -57,7 +57,7 @@ describe("the policy contract", () => {
     const n = 4
     const col = (xs: Array<number>) => Float64Array.from(xs)
     const inputs: RebalancePolicy.PolicyInputs = {
-      length: n, timeMs: col([0, 0, 0, 0]), spot: col([1e5, 1e5, 1e5, 1e5]), vol: col([0.5, 0.5, 0.5, 0.5]), tau: col([0.1, 0.1, 0.1, 0.1]),
+      length: n, timeMs: col([0, 0, 0, 0]), spot: col([1e5, 1e5, 1e5, 1e5]), forward: col([1e5, 1e5, 1e5, 1e5]), vol: col([0.5, 0.5, 0.5, 0.5]), tau: col([0.1, 0.1, 0.1, 0.1]),
       rate: col([0, 0, 0, 0]), bookDelta: col([2, 0.5, 1e-6, -3]), bookGamma: col([0, 0, 0, 0]), bookVega: col([0, 0, 0, 0]),
       expiringDelta: col([0, 0, 0, 0]), settlementMs: col([NaN, NaN, NaN, NaN]), hedgeDelta: col([0, 0, 0, 0]),
       unitDelta: col([1e-4, 1e-4, 1e-4, 1e-4]), cost: col([0, 0, 0, 0]), lot: 1, minimum: 1, legs: []
