@@ -574,10 +574,15 @@ export const deltaGamma = defineRebalancePolicy({
           const q = RebalancePolicy.roundToLot(-inputs.bookGamma[row]! / g2 - pos, leg.lot, leg.minimum)
           const cost = Math.abs(q) * leg.cost[row]!
           if (cost > maxCost) {
-            reason = 1, measure = cost, limit = maxCost
+            reason = 1
+            measure = cost
+            limit = maxCost
           } else {
             out.legTrade[0]![row] = q
-            if (q !== 0) reason = 0, limit = q
+            if (q !== 0) {
+              reason = 0
+              limit = q
+            }
           }
         }
         const d = closeDelta(inputs, row, out, 1, dTol)
@@ -635,7 +640,9 @@ export const deltaGammaVega = defineRebalancePolicy({
           const q2 = RebalancePolicy.roundToLot(n2 - p2, b.lot, b.minimum)
           const cost = Math.abs(q1) * a.cost[row]! + Math.abs(q2) * b.cost[row]!
           if (cost > maxCost) {
-            reason = 1, measure = cost, limit = maxCost
+            reason = 1
+            measure = cost
+            limit = maxCost
           } else {
             out.legTrade[0]![row] = q1
             out.legTrade[1]![row] = q2
@@ -732,6 +739,7 @@ export const expiryWindow = (policy: RebalancePolicy.Rebalancer, params: typeof 
  * @since 0.1.0
  * @category registry
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry of policies with different parameter types
 export const builtins: ReadonlyArray<RebalancePolicy.RebalancePolicy<any>> = [
   timeInterval,
   deltaBand,
@@ -802,6 +810,7 @@ const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "obj
  */
 export const fromSpec = (
   spec: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as `builtins`
   registry: ReadonlyArray<RebalancePolicy.RebalancePolicy<any>> = builtins,
   path = "policy"
 ): RebalancePolicy.Rebalancer => {

@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import { Portfolio } from "@hedgekit/greeks"
-import { Instrument, InvalidInput, RebalancePolicy } from "@hedgekit/sdk"
+import { type Instrument, InvalidInput, RebalancePolicy } from "@hedgekit/sdk"
 import { optionFee, type OptionFees } from "./Costs.js"
 
 /**
