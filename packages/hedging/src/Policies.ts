@@ -46,6 +46,15 @@ const say = (out: PolicyOutputs, row: number, action: number, reason: number, me
 
 const noState = { stateSize: 0, init: () => {}, commit: () => {} } as const
 
+/** The memory of clock-driven policies: the time of the last hedge (NaN before the first). */
+const lastHedgeTime = {
+  stateSize: 1,
+  init: (state: Float64Array, s: number) => { state[s] = NaN },
+  commit: (inputs: PolicyInputs, row: number, state: Float64Array, s: number, out: PolicyOutputs) => {
+    if (RebalancePolicy.isSatisfied(out, row)) state[s] = inputs.timeMs[row]!
+  }
+} as const
+
 /**
  * A clock: due when no hedge has been made yet, when `intervalMs` has passed since the last one, or (aligned)
  * when the UTC grid has moved to a new slot since it.
@@ -109,10 +118,9 @@ export const timeInterval = defineRebalancePolicy({
         "not due: next re-hedge in {measure} min",
         "due, but |net delta| {measure} coins is within the tolerance {limit}"
       ],
-      stateSize: 1,
+      ...lastHedgeTime,
       legs: 0,
       needsVolScale: false,
-      init: (state, s) => { state[s] = NaN },
       decide: (inputs, row, state, s, out) => {
         const t = inputs.timeMs[row]!
         const last = state[s]!
@@ -134,9 +142,6 @@ export const timeInterval = defineRebalancePolicy({
         const next = Math.min(c.next(last), force > t ? force : Infinity)
         say(out, row, HOLD, 3, (next - t) / MINUTE_MS, p.intervalMinutes)
         out.nextMs[row] = next
-      },
-      commit: (inputs, row, state, s, out) => {
-        if (RebalancePolicy.isSatisfied(out, row)) state[s] = inputs.timeMs[row]!
       }
     }
   }
@@ -291,10 +296,9 @@ export const leland = defineRebalancePolicy({
         "not due: next re-hedge in {measure} min",
         "Leland number {measure} ≥ 1 for a long-gamma book: no adjusted vol makes its hedge self-financing"
       ],
-      stateSize: 1,
+      ...lastHedgeTime,
       legs: 0,
       needsVolScale: true,
-      init: (state, s) => { state[s] = NaN },
       decide: (inputs, row, state, s, out) => {
         const t = inputs.timeMs[row]!
         const last = state[s]!
@@ -312,9 +316,6 @@ export const leland = defineRebalancePolicy({
         say(out, row, TRADE, 0, le, scale)
         out.deltaTrade[row] = target - inputs.hedgeDelta[row]!
         out.nextMs[row] = c.next(t)
-      },
-      commit: (inputs, row, state, s, out) => {
-        if (RebalancePolicy.isSatisfied(out, row)) state[s] = inputs.timeMs[row]!
       }
     }
   }
@@ -464,10 +465,9 @@ export const gammaFrequency = defineRebalancePolicy({
         "not due: {measure} of {limit} min elapsed",
         "re-hedge after {measure} min: the interval is at its bound of {limit} min"
       ],
-      stateSize: 1,
+      ...lastHedgeTime,
       legs: 0,
       needsVolScale: false,
-      init: (state, s) => { state[s] = NaN },
       decide: (inputs, row, state, s, out) => {
         const t = inputs.timeMs[row]!
         const last = state[s]!
@@ -489,9 +489,6 @@ export const gammaFrequency = defineRebalancePolicy({
           say(out, row, HOLD, 2, elapsed, minutes)
           out.nextMs[row] = last + minutes * MINUTE_MS
         }
-      },
-      commit: (inputs, row, state, s, out) => {
-        if (RebalancePolicy.isSatisfied(out, row)) state[s] = inputs.timeMs[row]!
       }
     }
   }
