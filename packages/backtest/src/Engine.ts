@@ -1,0 +1,486 @@
+/**
+ * The hedge loop: one engine for every path at once (struct of arrays), driven step by step by whoever owns
+ * the clock — a path generator for simulations, a replay of historical events, a live feed. At each step it
+ * marks the hedge to market, values the option book with Black-76 on each leg's forward and vol, asks the
+ * rebalance policy (the SDK's batch runner, allocation-free), fills the orders through the cost model, and books
+ * everything in the exact coin/USD `Accounting`; with `attribution` on, it splits each step's P&L into Greeks,
+ * funding, fees, slippage and a residual.
+ *
+ * Valuation convention (Deribit's): an inverse option's coin mark is its Black-76 USD price on the forward F
+ * divided by F, so its USD value is that mark × S; a linear option's USD value is the Black-76 price. Greeks are
+ * taken with respect to the index S with each forward at fixed basis F/S.
+ *
+ * @since 0.1.0
+ */
+import { Black76 } from "@hedgekit/models"
+import { Costs } from "@hedgekit/hedging"
+import { InvalidInput, RebalancePolicy } from "@hedgekit/sdk"
+import * as Accounting from "./Accounting.js"
+
+const YEAR_MS = 365 * 24 * 3_600_000
+const DAY_MS = 24 * 3_600_000
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface HedgeCosts {
+  /** Lot and smallest order, in the hedge's units (contracts; coins for spot). */
+  readonly lot: number
+  readonly minimum?: number
+  readonly fees: Costs.FutureFees
+  /** Half the bid/ask spread as a decimal of the price (0.00005 = 0.5 bp). */
+  readonly halfSpread: number
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface EngineConfig {
+  readonly holdings: Accounting.Holdings
+  /** Contracts of each leg opened at the first step (signed: short < 0). */
+  readonly positions: ReadonlyArray<number>
+  readonly accounting: "usd" | "coin"
+  readonly policy: RebalancePolicy.Rebalancer
+  readonly hedge: HedgeCosts
+  /** Fees of the option legs' opening trades (Deribit: 0.0003 coin per contract, capped at 12.5 % of the premium). */
+  readonly optionFees?: Costs.OptionFees
+  /** Half-spread paid on opening the legs, premium units per contract (coin for inverse). */
+  readonly optionHalfSpread?: number
+  /** Delivery fee on options that pay at expiry, rate of the underlying (Deribit 0.00015), capped at 12.5 % of the payoff. */
+  readonly deliveryFeeRate?: number
+  /** Split each step's P&L into Greeks and flows. */
+  readonly attribution?: boolean
+  /** Starting balances per path. */
+  readonly start?: { readonly coin?: number; readonly usd?: number }
+}
+
+/**
+ * One step's market, one value per path: the index, the hedge instrument's price (its mark; for spot the index),
+ * and per leg its forward and its vol (decimal).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StepMarket {
+  readonly timeMs: number
+  readonly spot: Float64Array
+  readonly mark: Float64Array
+  readonly forward: ReadonlyArray<Float64Array>
+  readonly vol: ReadonlyArray<Float64Array>
+}
+
+/**
+ * P&L attribution per path, cumulative, in the accounting currency.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Attribution {
+  readonly delta: Float64Array
+  readonly gamma: Float64Array
+  readonly theta: Float64Array
+  readonly vega: Float64Array
+  readonly vanna: Float64Array
+  readonly volga: Float64Array
+  readonly funding: Float64Array
+  readonly fees: Float64Array
+  readonly slippage: Float64Array
+  readonly residual: Float64Array
+}
+
+/** Names of the attribution terms, in report order. */
+export const attributionTerms = ["delta", "gamma", "theta", "vega", "vanna", "volga", "funding", "fees", "slippage", "residual"] as const
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Engine {
+  readonly config: EngineConfig
+  readonly paths: number
+  readonly account: Accounting.Account
+  /** Rebalancing trades per path. */
+  readonly trades: Float32Array
+  readonly attribution: Attribution
+  /** Opens the legs at the first step's marks and makes the first decision. */
+  readonly open: (market: StepMarket) => void
+  /** Marks, values, decides and trades. */
+  readonly step: (market: StepMarket) => void
+  /** A perpetual funding event for every path (see `MarketEvent.FundingEvent`). */
+  readonly fund: (timeMs: number, rate: number, intervalMs: number, mode: "discrete" | "continuous", mark: Float64Array) => void
+  /** Settles the legs (and a future hedge) expiring at `expiryMs` at each path's delivery price. */
+  readonly settle: (expiryMs: number, delivery: Float64Array) => void
+  /** Marks and values without deciding: the last step of a run (after its settlements). */
+  readonly finish: (market: StepMarket) => void
+  /** Equity per path in the accounting currency at the last step's marks. */
+  readonly equity: () => Float64Array
+  /** P&L per path since the opening, in the accounting currency. */
+  readonly pnl: () => Float64Array
+  /** The last decision's outputs (row per path). */
+  readonly outputs: RebalancePolicy.PolicyOutputs
+}
+
+const check = (config: EngineConfig): void => {
+  const { holdings, positions, hedge } = config
+  if (positions.length !== holdings.legs.length) {
+    throw new InvalidInput({ field: "positions", value: positions, expected: `one position per leg (${holdings.legs.length})` })
+  }
+  if (config.accounting !== "usd" && config.accounting !== "coin") throw new InvalidInput({ field: "accounting", value: config.accounting, expected: '"usd" or "coin"' })
+  if (holdings.hedge.kind === "spot" && config.accounting === "coin") {
+    throw new InvalidInput({ field: "hedge", value: holdings.hedge.symbol, expected: "a perpetual or future: spot coin carries no delta in coin accounting" })
+  }
+  if (!(hedge.lot > 0)) throw new InvalidInput({ field: "hedge.lot", value: hedge.lot, expected: "a lot > 0" })
+  if (!(hedge.halfSpread >= 0 && hedge.halfSpread < 0.1)) throw new InvalidInput({ field: "hedge.halfSpread", value: hedge.halfSpread, expected: "a half-spread in [0, 0.1) (decimal of the price)" })
+  if (config.policy.legs > 0) throw new InvalidInput({ field: "policy", value: config.policy.name, expected: "a policy trading the hedge instrument only (option legs as hedges are not simulated yet)" })
+}
+
+/**
+ * Builds the engine for `paths` paths.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (config: EngineConfig, paths: number): Engine => {
+  check(config)
+  const { holdings, policy, accounting } = config
+  const legs = holdings.legs
+  const L = legs.length
+  const h = holdings.hedge
+  const inverse = legs.map((l) => l.settlement === "inverse")
+  const account = Accounting.make(holdings, paths, config.start ?? {})
+  const col = () => new Float64Array(paths)
+  const coin = accounting === "coin"
+
+  // valuation scratch: one batch per leg
+  const isCall = legs.map((l) => new Uint8Array(paths).fill(l.optionType === "call" ? 1 : 0))
+  const strike = legs.map((l) => new Float64Array(paths).fill(l.strike))
+  const expiry = legs.map(() => col())
+  const rate = col()
+  const greeks = legs.map(() => ({ price: col(), delta: col(), gamma: col(), vega: col(), theta: col(), rho: col() }))
+  const status = new Uint8Array(paths)
+  const live = legs.map(() => true)
+
+  // totals in USD of the whole account per path (options + cash + hedge): value, Greeks w.r.t. S, σ (all legs shifted), t
+  const W = col(), D = col(), G = col(), V = col(), TH = col(), VA = col(), VO = col()
+  const prevS = col(), prevW = col(), prevD = col(), prevG = col(), prevV = col(), prevTH = col(), prevVA = col(), prevVO = col()
+  const prevVol = col(), prevEq = col(), refVol = col()
+  let prevT = NaN
+  const equity0 = col()
+
+  const attribution: Attribution = {
+    delta: col(), gamma: col(), theta: col(), vega: col(), vanna: col(), volga: col(), funding: col(), fees: col(), slippage: col(), residual: col()
+  }
+  const trades = new Float32Array(paths)
+
+  // policy columns
+  const inputs = {
+    length: paths,
+    timeMs: col(), spot: col(), forward: col(), vol: col(), tau: col(), rate: col(), bookDelta: col(), bookGamma: col(), bookVega: col(),
+    expiringDelta: col(), settlementMs: col(), hedgeDelta: col(), unitDelta: col(), cost: col(),
+    lot: config.hedge.lot, minimum: config.hedge.minimum ?? config.hedge.lot, legs: [] as Array<RebalancePolicy.OptionLegColumns>,
+    deltaAtVolScale: (row: number, scale: number): number => revalueDelta(row, scale)
+  }
+  const outputs = RebalancePolicy.makeOutputs(paths, 0)
+  const state = RebalancePolicy.makeState(policy, paths)
+  let current: StepMarket | undefined
+
+  /** USD value of one contract of leg k (its coin mark × S for inverse) from the Black-76 price on F. */
+  const usdPer = (k: number, price: number, S: number, F: number): number => (inverse[k] ? (price * S) / F : price)
+
+  /** Book delta in the accounting at a vol multiplied by `scale` (for Leland and Zakamouline). */
+  const revalueDelta = (i: number, scale: number): number => {
+    const m = current!
+    const S = m.spot[i]!
+    let delta = 0, value = 0
+    for (let k = 0; k < L; k++) {
+      const q = account.legs[k]![i]! * legs[k]!.multiplier
+      if (q === 0 || !live[k]) continue
+      const F = m.forward[k]![i]!
+      const g = Black76.greeks(legs[k]!.optionType, F, legs[k]!.strike, expiry[k]![i]!, 0, m.vol[k]![i]! * scale)
+      delta += q * (inverse[k] ? g.delta : (g.delta * F) / S)
+      value += q * usdPer(k, g.price, S, F)
+    }
+    // the book: options and cash, not the hedge (a spot hedge's coins sit in the coin balance)
+    const spotHedge = h.kind === "spot" ? account.hedge[i]! : 0
+    const d = delta + account.coin[i]! - spotHedge
+    return coin ? d - (value + account.coin[i]! * S + account.usd[i]!) / S : d
+  }
+
+  /** Values every leg at the market into `greeks` and the per-path totals (USD view, incl. cash and hedge). */
+  const value = (m: StepMarket): void => {
+    for (let k = 0; k < L; k++) {
+      const e = legs[k]!.expiryMs
+      live[k] = e > m.timeMs
+      if (!live[k]) continue
+      const T = (e - m.timeMs) / YEAR_MS
+      expiry[k]!.fill(T)
+      Black76.greeksBatch(
+        { length: paths, isCall: isCall[k]!, forward: m.forward[k]!, strike: strike[k]!, expiry: expiry[k]!, rate, vol: m.vol[k]! },
+        greeks[k]!, status
+      )
+      for (let i = 0; i < paths; i++) {
+        if (status[i] !== 0) throw new InvalidInput({ field: `vol/forward of ${legs[k]!.symbol} on path ${i}`, value: { forward: m.forward[k]![i], vol: m.vol[k]![i] }, expected: "a positive forward and vol" })
+      }
+    }
+    for (let i = 0; i < paths; i++) {
+      const S = m.spot[i]!
+      let w = account.coin[i]! * S + account.usd[i]!, d = account.coin[i]!, g = 0, v = 0, th = 0, va = 0, vo = 0
+      let vegaAbs = 0, volSum = 0, gammaAbs = 0, tauSum = 0, expiring = 0, settle = NaN
+      for (let k = 0; k < L; k++) {
+        if (!live[k]) continue
+        const q = account.legs[k]![i]! * legs[k]!.multiplier
+        const F = m.forward[k]![i]!
+        const b = F / S
+        const r = greeks[k]!
+        const sig = m.vol[k]![i]!
+        const T = expiry[k]![i]!
+        // Greeks of the USD value w.r.t. S (F = bS): inverse value is price/b, linear is price
+        const s = inverse[k] ? 1 / b : 1
+        const delta = r.delta[i]! * b * s, gamma = r.gamma[i]! * b * b * s, vega = r.vega[i]! * s
+        // Black-76: vanna = ∂Δ/∂σ = −Δ-part · d2/σ, volga = vega·d1·d2/σ
+        const sd = sig * Math.sqrt(T)
+        const d1 = Math.log(F / legs[k]!.strike) / sd + sd / 2, d2 = d1 - sd
+        w += q * r.price[i]! * s
+        d += q * delta
+        g += q * gamma
+        v += q * vega
+        th += q * r.theta[i]! * s
+        va -= (q * vega * d2) / (S * sd)
+        vo += (q * vega * d1 * d2) / sig
+        if (q !== 0) {
+          vegaAbs += Math.abs(q * vega)
+          volSum += Math.abs(q * vega) * sig
+          gammaAbs += Math.abs(q * gamma)
+          tauSum += Math.abs(q * gamma) * T
+          if (legs[k]!.expiryMs - m.timeMs <= DAY_MS && !(legs[k]!.expiryMs > settle)) {
+            if (legs[k]!.expiryMs !== settle) expiring = 0
+            settle = legs[k]!.expiryMs
+            expiring += q * (coin ? delta - (r.price[i]! * s) / S : delta)
+          }
+        }
+      }
+      // the hedge: a perpetual or future holds no value once marked, only delta; spot coins are in the coin balance
+      if (h.kind !== "spot") d += account.hedge[i]! * hedgeUnitDelta(S, m.mark[i]!)
+      W[i] = w; D[i] = d; G[i] = g; V[i] = v; TH[i] = th; VA[i] = va; VO[i] = vo
+      refVol[i] = vegaAbs > 0 ? volSum / vegaAbs : (L > 0 ? m.vol[0]![i]! : 0)
+      inputs.tau[i] = gammaAbs > 0 ? tauSum / gammaAbs : 0
+      inputs.expiringDelta[i] = expiring
+      inputs.settlementMs[i] = settle
+    }
+  }
+
+  /** Equity per path in the accounting currency (hedge marked first). */
+  const equityInto = (out: Float64Array, m: StepMarket): void => {
+    for (let i = 0; i < paths; i++) out[i] = coin ? W[i]! / m.spot[i]! : W[i]!
+  }
+
+  /** Cumulative costs paid per path, in the accounting currency (coin flows at the index S). */
+  const feesPaid = (i: number, S: number): number => (coin ? account.feesCoin[i]! + account.feesUsd[i]! / S : account.feesCoin[i]! * S + account.feesUsd[i]!)
+  const fundingPaid = (i: number, S: number): number => (coin ? account.fundingCoin[i]! + account.fundingUsd[i]! / S : account.fundingCoin[i]! * S + account.fundingUsd[i]!)
+  const slippagePaid = (i: number, S: number): number => (coin ? account.slippageCoin[i]! + account.slippageUsd[i]! / S : account.slippageCoin[i]! * S + account.slippageUsd[i]!)
+  const feesBefore = col(), fundingBefore = col(), slippageBefore = col()
+  const snapshotFlows = (m: StepMarket): void => {
+    for (let i = 0; i < paths; i++) {
+      const S = m.spot[i]!
+      feesBefore[i] = feesPaid(i, S)
+      fundingBefore[i] = fundingPaid(i, S)
+      slippageBefore[i] = slippagePaid(i, S)
+    }
+  }
+  /** Books the costs paid since the last snapshot into the attribution; returns nothing, fills `flowDelta`. */
+  const flowDelta = col()
+  const bookFlows = (m: StepMarket): void => {
+    for (let i = 0; i < paths; i++) {
+      const S = m.spot[i]!
+      const fe = feesPaid(i, S) - feesBefore[i]!, fu = fundingPaid(i, S) - fundingBefore[i]!, sl = slippagePaid(i, S) - slippageBefore[i]!
+      attribution.fees[i]! -= fe
+      attribution.funding[i]! -= fu
+      attribution.slippage[i]! -= sl
+      flowDelta[i] = fe + fu + sl
+    }
+  }
+
+  /** Splits the P&L since the previous step into Greeks, flows and a residual. */
+  const eqScratch = col()
+  const attribute = (m: StepMarket): void => {
+    const dt = (m.timeMs - prevT) / YEAR_MS
+    equityInto(eqScratch, m)
+    bookFlows(m)
+    for (let i = 0; i < paths; i++) {
+      const S0 = prevS[i]!, S = m.spot[i]!, dS = S - S0
+      const dv = refVol[i]! - prevVol[i]!
+      // derivatives of the account's value at the previous step, in the accounting currency
+      let d1 = prevD[i]!, d2 = prevG[i]!, th = prevTH[i]!, ve = prevV[i]!, va = prevVA[i]!, vo = prevVO[i]!
+      if (coin) {
+        // W_coin = W/S: ∂S = Δ/S − W/S², ∂²S = Γ/S − 2Δ/S² + 2W/S³, ∂S∂σ = vanna/S − ν/S²; σ and t derivatives ÷ S
+        const w = prevW[i]!
+        const dUsd = d1
+        d1 = dUsd / S0 - w / (S0 * S0)
+        d2 = d2 / S0 - (2 * dUsd) / (S0 * S0) + (2 * w) / (S0 * S0 * S0)
+        th /= S0
+        va = va / S0 - ve / (S0 * S0)
+        ve /= S0
+        vo /= S0
+      }
+      const tDelta = d1 * dS, tGamma = 0.5 * d2 * dS * dS, tTheta = th * dt, tVega = ve * dv, tVanna = va * dS * dv, tVolga = 0.5 * vo * dv * dv
+      attribution.delta[i]! += tDelta
+      attribution.gamma[i]! += tGamma
+      attribution.theta[i]! += tTheta
+      attribution.vega[i]! += tVega
+      attribution.vanna[i]! += tVanna
+      attribution.volga[i]! += tVolga
+      const total = eqScratch[i]! - prevEq[i]!
+      attribution.residual[i]! += total + flowDelta[i]! - (tDelta + tGamma + tTheta + tVega + tVanna + tVolga)
+    }
+  }
+
+  const remember = (m: StepMarket): void => {
+    prevT = m.timeMs
+    for (let i = 0; i < paths; i++) {
+      prevS[i] = m.spot[i]!
+      prevW[i] = W[i]!; prevD[i] = D[i]!; prevG[i] = G[i]!; prevV[i] = V[i]!; prevTH[i] = TH[i]!; prevVA[i] = VA[i]!; prevVO[i] = VO[i]!
+      prevVol[i] = refVol[i]!
+      prevEq[i] = coin ? W[i]! / m.spot[i]! : W[i]!
+    }
+    snapshotFlows(m)
+  }
+
+  const hedgeUnitDelta = (S: number, mark: number): number => {
+    switch (h.kind) {
+      case "spot":
+        return 1
+      case "perpetual":
+      case "future":
+        return h.settlement === "inverse" ? h.contractSize / mark : (h.contractSize * mark) / S
+    }
+  }
+
+  /** Decides and trades the hedge on every path. */
+  const decide = (m: StepMarket): void => {
+    const { fees, halfSpread } = config.hedge
+    const kappa = fees.taker + halfSpread
+    for (let i = 0; i < paths; i++) {
+      const S = m.spot[i]!
+      const unit = hedgeUnitDelta(S, m.mark[i]!)
+      inputs.timeMs[i] = m.timeMs
+      inputs.spot[i] = S
+      inputs.forward[i] = L > 0 ? m.forward[0]![i]! : S
+      inputs.vol[i] = refVol[i]!
+      inputs.unitDelta[i] = unit
+      inputs.cost[i] = kappa
+      const hedgeDelta = account.hedge[i]! * unit
+      inputs.hedgeDelta[i] = hedgeDelta
+      // the book is everything but the hedge
+      const w = W[i]!
+      const dUsd = D[i]! - hedgeDelta
+      let d = dUsd, g = G[i]!, v = V[i]!
+      if (coin) {
+        d = dUsd - w / S
+        g = G[i]! - dUsd / S + w / (S * S)
+        v = V[i]! / S
+      }
+      inputs.bookDelta[i] = d
+      inputs.bookGamma[i] = g
+      inputs.bookVega[i] = v
+    }
+    RebalancePolicy.evaluate(policy, inputs, state, outputs)
+    if (config.attribution) snapshotFlows(m)
+    for (let i = 0; i < paths; i++) {
+      const q = outputs.quantity[i]!
+      if (q === 0) continue
+      const mark = m.mark[i]!
+      const price = mark * (1 + Math.sign(q) * halfSpread)
+      const size = h.kind === "spot" ? Math.abs(q) : Math.abs(q) * h.contractSize
+      const fee = h.kind === "spot"
+        ? fees.taker * size * price
+        : Costs.futureFee(fees, "taker", h.settlement, size, price)
+      Accounting.tradeHedge(account, i, q, price, mark, fee)
+      trades[i]! += 1
+    }
+    // a trade's fee and spread are paid at once: they are the whole of its P&L at the mark
+    if (config.attribution) bookFlows(m)
+  }
+
+  const engine: Engine = {
+    config,
+    paths,
+    account,
+    trades,
+    attribution,
+    outputs,
+    open: (m) => {
+      current = m
+      for (let i = 0; i < paths; i++) Accounting.markHedge(account, i, m.mark[i]!)
+      value(m)
+      equityInto(equity0, m)
+      snapshotFlows(m)
+      // open the legs at their marks (plus half-spread and fees)
+      const half = config.optionHalfSpread ?? 0
+      for (let k = 0; k < L; k++) {
+        const n = config.positions[k]!
+        if (n === 0) continue
+        for (let i = 0; i < paths; i++) {
+          const S = m.spot[i]!, F = m.forward[k]![i]!
+          const usd = greeks[k]!.price[i]! * legs[k]!.multiplier
+          const mark = inverse[k] ? usd / F : usd
+          const price = mark + Math.sign(n) * half
+          const fee = config.optionFees === undefined ? 0 : Costs.optionFee(config.optionFees, "taker", n, Math.max(price, 0), legs[k]!.multiplier, inverse[k] ? 1 : S)
+          Accounting.tradeOption(account, i, k, n, price, mark, fee)
+        }
+      }
+      value(m)
+      if (config.attribution) {
+        bookFlows(m)
+        // opening at the mark costs only fees and spread: anything else is the residual
+        equityInto(eqScratch, m)
+        for (let i = 0; i < paths; i++) attribution.residual[i]! += eqScratch[i]! - equity0[i]! + flowDelta[i]!
+      }
+      decide(m)
+      value(m)
+      remember(m)
+    },
+    step: (m) => {
+      current = m
+      for (let i = 0; i < paths; i++) Accounting.markHedge(account, i, m.mark[i]!)
+      value(m)
+      if (config.attribution) attribute(m)
+      decide(m)
+      value(m)
+      remember(m)
+    },
+    finish: (m) => {
+      current = m
+      for (let i = 0; i < paths; i++) Accounting.markHedge(account, i, m.mark[i]!)
+      value(m)
+      if (config.attribution) attribute(m)
+      remember(m)
+    },
+    fund: (timeMs, rate, intervalMs, mode, mark) => {
+      for (let i = 0; i < paths; i++) {
+        if (mode === "discrete") Accounting.fundDiscrete(account, i, rate, mark[i]!)
+        else Accounting.fundContinuous(account, i, rate, intervalMs, mark[i]!, timeMs)
+      }
+    },
+    settle: (expiryMs, delivery) => {
+      for (let k = 0; k < L; k++) {
+        if (legs[k]!.expiryMs !== expiryMs) continue
+        for (let i = 0; i < paths; i++) Accounting.settleOption(account, i, k, delivery[i]!, config.deliveryFeeRate ?? 0)
+      }
+      if (h.kind === "future" && h.expiryMs === expiryMs) for (let i = 0; i < paths; i++) Accounting.settleFuture(account, i, delivery[i]!)
+    },
+    equity: () => {
+      const out = col()
+      equityInto(out, current!)
+      return out
+    },
+    pnl: () => {
+      const out = col()
+      equityInto(out, current!)
+      for (let i = 0; i < paths; i++) out[i]! -= equity0[i]!
+      return out
+    }
+  }
+  return engine
+}

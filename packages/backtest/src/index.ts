@@ -1,0 +1,10 @@
+/**
+ * Backtests of hedging policies.
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as Accounting from "./Accounting.js"
+/** @since 0.1.0 */
+export * as Engine from "./Engine.js"
