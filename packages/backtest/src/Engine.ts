@@ -118,7 +118,8 @@ export interface Engine {
   readonly equity: () => Float64Array
   /** P&L per path since the opening, in the accounting currency. */
   readonly pnl: () => Float64Array
-  /** The last decision's outputs (row per path). */
+  /** The last decision's inputs and outputs (row per path). */
+  readonly inputs: RebalancePolicy.PolicyInputs
   readonly outputs: RebalancePolicy.PolicyOutputs
 }
 
@@ -409,6 +410,7 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     account,
     trades,
     attribution,
+    inputs,
     outputs,
     open: (m) => {
       current = m

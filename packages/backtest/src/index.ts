@@ -8,3 +8,7 @@
 export * as Accounting from "./Accounting.js"
 /** @since 0.1.0 */
 export * as Engine from "./Engine.js"
+/** @since 0.1.0 */
+export * as Replay from "./Replay.js"
+/** @since 0.1.0 */
+export * as Risk from "./Risk.js"

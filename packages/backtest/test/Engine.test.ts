@@ -123,7 +123,7 @@ describe("costs", () => {
     const hedge = { lot: 0.001, minimum: 0.001, fees: Costs.deribit.linearPerpetual, halfSpread: 0.0001 }
     const hourly = run(path, 2, 0.6, RebalancePolicy.configure(Policies.timeInterval, { intervalMinutes: 60, alignToUtc: false }), { hedge }, 100_000)
     const band = run(path, 2, 0.6, RebalancePolicy.configure(Policies.whalleyWilmott, { riskAversion: 1e-3 }), { hedge }, 100_000)
-    const mean = (x: Float32Array | Float64Array) => x.reduce((a, b) => a + b, 0) / x.length
+    const mean = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0) / x.length
     expect(mean(band.trades)).toBeLessThan(mean(hourly.trades))
     expect(mean(band.attribution.fees)).toBeGreaterThan(mean(hourly.attribution.fees))
   })
