@@ -12,3 +12,7 @@ export * as Engine from "./Engine.js"
 export * as Replay from "./Replay.js"
 /** @since 0.1.0 */
 export * as Risk from "./Risk.js"
+/** @since 0.1.0 */
+export * as Simulate from "./Simulate.js"
+/** @since 0.1.0 */
+export * as Summary from "./Summary.js"
