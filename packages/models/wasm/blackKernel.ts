@@ -5,22 +5,25 @@
 // blackGreeksLoop (src/internal/blackKernel.ts, forward model only) with the same formulas, Cody regions and
 // cancellation expansions. Keep the two in step. Rows the kernel does not handle (invalid inputs, x = 0 exactly,
 // F/K not a normal finite double, |d| in the wings unless both d1 and d2 are beyond 40 on the same side) are
-// flagged: status = FLAG and their index appended to `flagged`; the host recomputes exactly those rows with
+// flagged: status 255 and their index appended to `flagged`; the host recomputes exactly those rows with
 // the JavaScript loop.
 //
-// Layout for speed (the row's dependency chain log → exp → Cody rational is long, so independent work must
-// be exposed to the out-of-order core): rows go in blocks of BLOCK; the main loop is branch-free (all three of
-// Cody's intervals evaluated and selected per lane, one division); rows whose out-of-the-money difference
-// cancelled are listed per expansion (asymptotic / small t) and redone after the block in loops over those
-// lists, two listed rows per f64x2, which rewrite their price, theta and rho. Lanes never mix: a row's results
-// do not depend on the row it is paired with.
+// Layout for speed (V8's code for it is instruction-bound): rows go in blocks of BLOCK, through a few short
+// loops over the block, which pass values on in the block scratch:
+//   1a  validation, σ√T; 1a′ x = ln(F/K); then exp(−rT) where the block has a rate;
+//   1b  d1, d2, φ(d1), the wings test, status; the two tail arguments |d|/√2 and their Cody intervals;
+//   the tails Φ(−|d|): slots listed by Cody interval, then one loop per interval, two listed slots per f64x2,
+//       so that each tail costs one interval's rational rather than all three selected;
+//   2   the out-of-the-money value and the outputs; rows whose difference cancelled are listed per expansion
+//       (asymptotic / small t) and redone after the block, two listed rows per f64x2, rewriting their price,
+//       theta and rho.
+// Lanes never mix: a row's results do not depend on the row it is paired with or the slots around it.
 //
 // exp and log are fdlibm's algorithms (< 1 ulp) written on f64x2 with integer bit tricks, no tables.
 //
 // Memory is imported (the host sizes it once and never grows it); the static scratch below ends at
 // heapBase(), above which the host lays out its columns.
 
-const FLAG: u8 = 255
 const BLOCK: i32 = 256
 
 @inline function C(x: f64): v128 { return f64x2.splat(x) }
@@ -35,7 +38,7 @@ const BLOCK: i32 = 256
 // exp (fdlibm e_exp.c), valid for -708 <= x <= 709; callers clamp or select away other lanes.
 
 @inline function vexp(x0: v128): v128 {
-  const x = f64x2.max(x0, C(-708.0))
+  const x = f64x2.pmax(x0, C(-708.0)) // one maxpd; x0 is never NaN where it matters
   let kd = add(mul(x, C(1.44269504088896338700e+00)), C(6755399441055744.0)) // 1/ln2, 0x1.8p52
   const ki = kd
   kd = sub(kd, C(6755399441055744.0))
@@ -56,7 +59,7 @@ const BLOCK: i32 = 256
 
 @inline function vlog(x: v128): v128 {
   let ix = i64x2.add(x, i64x2.splat(0x0009_5f62_0000_0000)) // + (0x3ff00000 - 0x3fe6a09e) << 32
-  const k = i64x2.sub(i64x2.shr_s(ix, 52), i64x2.splat(0x3ff))
+  const k = i64x2.sub(i64x2.shr_u(ix, 52), i64x2.splat(0x3ff))
   ix = i64x2.add(v128.and(ix, i64x2.splat(0x000f_ffff_ffff_ffff)), i64x2.splat(0x3fe6_a09e_0000_0000))
   const f = sub(ix, C(1.0))
   // k as a double: |k| < 2^51, via the 0x1.8p52 bias
@@ -129,19 +132,6 @@ const BLOCK: i32 = 256
   return mul(den, Y)
 }
 
-/** Φ(−|z|) from φ(z) = density (blackKernel.ts lowerTail), branch-free over Cody's three intervals. */
-@inline function lowerTail(z: v128, density: v128): v128 {
-  const y = mul(C(0.7071067811865476), f64x2.abs(z))
-  const Y = mul(y, y)
-  const small = f64x2.le(y, C(0.46875))
-  const large = f64x2.gt(y, C(4.0))
-  const dL = largeDen(Y)
-  const num = sel(mul(y, smallNum(Y)), sel(sub(mul(C(0.5641895835477563), dL), largeNum(Y)), midNum(y), large), small)
-  const den = sel(smallDen(Y), sel(mul(dL, y), midDen(y), large), small)
-  const R = div(num, den)
-  return sel(sub(C(0.5), mul(C(0.5), R)), mul(mul(C(1.2533141373155003), R), density), small)
-}
-
 // ---------------------------------------------------------------------------------------------------
 // normalisedBlack.ts expansions (region 1 asymptotic, region 2 small t), two listed rows per f64x2.
 
@@ -181,13 +171,18 @@ const BLOCK: i32 = 256
   const U = mul(u, u)
   const small = f64x2.le(u, C(0.46875))
   const large = f64x2.gt(u, C(4.0))
-  const w = mul(mul(C(0.5), t), t)
-  const ew = sub(C(1.0), mul(w, sub(C(1.0), mul(w, sub(C(0.5), mul(w, sub(C(1.0 / 6.0), mul(w, sub(C(1.0 / 24.0),
-    mul(w, sub(C(1.0 / 120.0), mul(w, sub(C(1.0 / 720.0), mul(w, C(1.0 / 5040.0)))))))))))))))
-  const dS = smallDen(U)
-  // small: (e^{−w}/g)·(1 − erf(u)) = e^{−w}·(dS − u·nS)/(g·dS); mid: erfcx(u); large: z·P(z)/Q(z)
-  const num = sel(mul(ew, sub(dS, mul(u, smallNum(U)))), sel(largeNum(U), midNum(u), large), small)
-  const den = sel(mul(g, dS), sel(largeDen(U), midDen(u), large), small)
+  // mid: erfcx(u); large: z·P(z)/Q(z); small (rare here: only when a lane needs it):
+  // (e^{−w}/g)·(1 − erf(u)) = e^{−w}·(dS − u·nS)/(g·dS)
+  let num = sel(largeNum(U), midNum(u), large)
+  let den = sel(largeDen(U), midDen(u), large)
+  if (any(small)) {
+    const w = mul(mul(C(0.5), t), t)
+    const ew = sub(C(1.0), mul(w, sub(C(1.0), mul(w, sub(C(0.5), mul(w, sub(C(1.0 / 6.0), mul(w, sub(C(1.0 / 24.0),
+      mul(w, sub(C(1.0 / 120.0), mul(w, sub(C(1.0 / 720.0), mul(w, C(1.0 / 5040.0)))))))))))))))
+    const dS = smallDen(U)
+    num = sel(mul(ew, sub(dS, mul(u, smallNum(U)))), num, small)
+    den = sel(mul(g, dS), den, small)
+  }
   const R = div(num, den)
   return sel(mul(C(1.772453850905516), R), add(C(1.0), mul(mul(h, C(1.2533141373155003)), R)), large)
 }
@@ -212,15 +207,32 @@ const BLOCK: i32 = 256
 
 // ---------------------------------------------------------------------------------------------------
 
-// Per-block scratch: phase 1's results for phase 2, the raw out-of-the-money values, the two lists.
+// Per-block scratch: phase 1's results for the tails and phase 2. Per-tail arrays hold 2·BLOCK + 2 values:
+// row r's d1 tail at r, its d2 tail at BLOCK + r, and a junk slot (JUNK) that pads odd-length lists.
 const sX = memory.data(BLOCK * 8, 16)
-const sP1 = memory.data(BLOCK * 8, 16)
 const sD1 = memory.data(BLOCK * 8, 16)
 const sD2 = memory.data(BLOCK * 8, 16)
+const sS = memory.data(BLOCK * 8, 16)
+const sSqrtT = memory.data(BLOCK * 8, 16)
 const sRatio = memory.data(BLOCK * 8, 16)
 const sOk = memory.data(BLOCK * 8, 16)
 const sInner = memory.data(BLOCK * 8, 16)
 const sOtm = memory.data(BLOCK * 8, 16)
+const sDf = memory.data(BLOCK * 8, 16)
+const sItm = memory.data(BLOCK * 8, 16) // q·(F − K) in the money, −0 out of it
+const sUpper = memory.data(BLOCK * 8, 16)
+const sThetaV = memory.data(BLOCK * 8, 16) // vega·σ/(2T)
+const sY = memory.data((2 * BLOCK + 2) * 8, 16) // |d|/√2 (0 outside the inner region)
+const sDensity = memory.data((2 * BLOCK + 2) * 8, 16) // φ(d1), φ(d2) = φ(d1)·F/K
+const sTail = memory.data((2 * BLOCK + 2) * 8, 16) // Φ(−|d|)
+const JUNK = 2 * BLOCK
+// Tail slots by Cody interval, and the rows for each expansion.
+const LIST_BYTES = (2 * BLOCK + 2) * 4
+const lists = memory.data(3 * LIST_BYTES, 16)
+const listLow = lists
+const listMid = lists + LIST_BYTES
+const listHigh = lists + 2 * LIST_BYTES
+const sCode = memory.data((2 * BLOCK + 2) * 8, 16)
 const listAsym = memory.data((BLOCK + 2) * 4, 16)
 const listSmall = memory.data((BLOCK + 2) * 4, 16)
 
@@ -228,32 +240,22 @@ const listSmall = memory.data((BLOCK + 2) * 4, 16)
   return v128.load64_lane(p + (b << 3), v128.load64_zero(p + (a << 3)), 1)
 }
 
-@inline function callSign(pCall: usize, a: usize, b: usize): v128 {
-  return f64x2.replace_lane(f64x2.splat(load<u8>(pCall + a) == 1 ? 1.0 : -1.0), 1, load<u8>(pCall + b) == 1 ? 1.0 : -1.0)
+/** The isCall bytes of rows i and i + 1 as doubles. */
+@inline function callBytes(p: usize): v128 {
+  return f64x2.convert_low_i32x4_s(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load16_splat(p))))
 }
 
 /**
- * Price, theta and rho of rows a and b from the out-of-the-money value (the tail end of the main loop, same
- * operations). `lo` is the block's first row (scratch index base).
+ * Price, theta and rho of rows a and b (block indices al, bl) from a new out-of-the-money value, with phase 2's
+ * other terms (the tail end of phase 2, same operations).
  */
 @inline function finish(
-  a: usize, b: usize, pCall: usize, pF: usize, pK: usize, pT: usize, pR: usize, pVol: usize,
-  oPrice: usize, oTheta: usize, oRho: usize, otm: v128, x: v128, p1: v128
+  a: usize, b: usize, al: usize, bl: usize, pT: usize, pR: usize, oPrice: usize, oTheta: usize, oRho: usize, otm: v128
 ): void {
-  const F = gather(pF, a, b)
-  const K = gather(pK, a, b)
   const T = gather(pT, a, b)
   const r = gather(pR, a, b)
-  const sigma = gather(pVol, a, b)
-  const q = callSign(pCall, a, b)
-  const zero = C(0.0)
-  const df = any(f64x2.ne(r, zero)) ? vexp(f64x2.neg(mul(r, T))) : C(1.0)
-  const o = sel(C(-1.0), C(1.0), f64x2.gt(x, zero))
-  const undiscounted = sel(otm, add(otm, mul(q, sub(F, K))), f64x2.eq(o, q))
-  const upper = sel(mul(df, K), mul(df, F), f64x2.lt(q, zero))
-  const price = f64x2.min(mul(df, undiscounted), upper)
-  const vega = mul(mul(mul(df, F), p1), f64x2.sqrt(T))
-  const theta = sub(mul(r, price), div(mul(vega, sigma), mul(C(2.0), T)))
+  const price = f64x2.pmin(mul(gather(sDf, al, bl), add(otm, gather(sItm, al, bl))), gather(sUpper, al, bl))
+  const theta = sub(mul(r, price), gather(sThetaV, al, bl))
   const rho = mul(f64x2.neg(T), price)
   v128.store64_lane(oPrice + (a << 3), price, 0)
   v128.store64_lane(oPrice + (b << 3), price, 1)
@@ -263,13 +265,97 @@ const listSmall = memory.data((BLOCK + 2) * 4, 16)
   v128.store64_lane(oRho + (b << 3), rho, 1)
 }
 
+const counts = memory.data(16, 16) // list lengths per Cody interval
+
+// V8 builds a v128 constant that only one loop uses inside that loop, again at every use (three instructions);
+// one that is also used before the loops is built once and then kept in a register or reloaded (one). Hence
+// every constant of the block loops is stored here once per call: about 7% fewer instructions per row.
+const PINNED = memory.data(1968, 16)
+
+@inline function pinConstants(): void {
+  v128.store(PINNED, C(-708.0), 0); v128.store(PINNED, C(1.44269504088896338700e+00), 16)
+  v128.store(PINNED, C(6755399441055744.0), 32); v128.store(PINNED, C(6.93147180369123816490e-01), 48)
+  v128.store(PINNED, C(1.90821492927058770002e-10), 64); v128.store(PINNED, C(1.66666666666666019037e-01), 80)
+  v128.store(PINNED, C(-2.77777777770155933842e-03), 96); v128.store(PINNED, C(6.61375632143793436117e-05), 112)
+  v128.store(PINNED, C(-1.65339022054652515390e-06), 128); v128.store(PINNED, C(4.13813679705723846039e-08), 144)
+  v128.store(PINNED, C(1.0), 160); v128.store(PINNED, C(2.0), 176); v128.store(PINNED, C(0.5), 192)
+  v128.store(PINNED, C(3.999999999940941908e-01), 208); v128.store(PINNED, C(2.222219843214978396e-01), 224)
+  v128.store(PINNED, C(1.531383769920937332e-01), 240); v128.store(PINNED, C(6.666666666666735130e-01), 256)
+  v128.store(PINNED, C(2.857142874366239149e-01), 272); v128.store(PINNED, C(1.818357216161805012e-01), 288)
+  v128.store(PINNED, C(1.479819860511658591e-01), 304); v128.store(PINNED, C(0.185777706184603153), 320)
+  v128.store(PINNED, C(3.16112374387056560), 336); v128.store(PINNED, C(113.864154151050156), 352)
+  v128.store(PINNED, C(377.485237685302021), 368); v128.store(PINNED, C(3209.37758913846947), 384)
+  v128.store(PINNED, C(23.6012909523441209), 400); v128.store(PINNED, C(244.024637934444173), 416)
+  v128.store(PINNED, C(1282.61652607737228), 432); v128.store(PINNED, C(2844.23683343917062), 448)
+  v128.store(PINNED, C(2.15311535474403846e-8), 464); v128.store(PINNED, C(0.564188496988670089), 480)
+  v128.store(PINNED, C(8.88314979438837594), 496); v128.store(PINNED, C(66.1191906371416295), 512)
+  v128.store(PINNED, C(298.635138197400131), 528); v128.store(PINNED, C(881.95222124176909), 544)
+  v128.store(PINNED, C(1712.04761263407058), 560); v128.store(PINNED, C(2051.07837782607147), 576)
+  v128.store(PINNED, C(1230.33935479799725), 592); v128.store(PINNED, C(15.7449261107098347), 608)
+  v128.store(PINNED, C(117.693950891312499), 624); v128.store(PINNED, C(537.181101862009858), 640)
+  v128.store(PINNED, C(1621.38957456669019), 656); v128.store(PINNED, C(3290.79923573345963), 672)
+  v128.store(PINNED, C(4362.61909014324716), 688); v128.store(PINNED, C(3439.36767414372164), 704)
+  v128.store(PINNED, C(1230.33935480374942), 720); v128.store(PINNED, C(6.58749161529837803e-4), 736)
+  v128.store(PINNED, C(0.0160837851487422766), 752); v128.store(PINNED, C(0.125781726111229246), 768)
+  v128.store(PINNED, C(0.360344899949804439), 784); v128.store(PINNED, C(0.305326634961232344), 800)
+  v128.store(PINNED, C(0.0163153871373020978), 816); v128.store(PINNED, C(0.00233520497626869185), 832)
+  v128.store(PINNED, C(0.0605183413124413191), 848); v128.store(PINNED, C(0.527905102951428412), 864)
+  v128.store(PINNED, C(1.87295284992346047), 880); v128.store(PINNED, C(2.56852019228982242), 896)
+  v128.store(PINNED, C(3.0), 912); v128.store(PINNED, C(1e-17), 928)
+  v128.store(PINNED, C(-0.7071067811865476), 944); v128.store(PINNED, C(0.46875), 960)
+  v128.store(PINNED, C(4.0), 976); v128.store(PINNED, C(1.0 / 6.0), 992); v128.store(PINNED, C(1.0 / 24.0), 1008)
+  v128.store(PINNED, C(1.0 / 120.0), 1024); v128.store(PINNED, C(1.0 / 720.0), 1040)
+  v128.store(PINNED, C(1.0 / 5040.0), 1056); v128.store(PINNED, C(1.772453850905516), 1072)
+  v128.store(PINNED, C(1.2533141373155003), 1088); v128.store(PINNED, C(10.0), 1104)
+  v128.store(PINNED, C(15.0), 1120); v128.store(PINNED, C(7.0), 1136); v128.store(PINNED, C(21.0), 1152)
+  v128.store(PINNED, C(105.0), 1168); v128.store(PINNED, C(18.0), 1184); v128.store(PINNED, C(57.0), 1200)
+  v128.store(PINNED, C(36.0), 1216); v128.store(PINNED, C(378.0), 1232); v128.store(PINNED, C(1260.0), 1248)
+  v128.store(PINNED, C(945.0), 1264); v128.store(PINNED, C(33.0), 1280); v128.store(PINNED, C(285.0), 1296)
+  v128.store(PINNED, C(561.0), 1312); v128.store(PINNED, C(1.0 / 362880.0), 1328); v128.store(PINNED, C(55.0), 1344)
+  v128.store(PINNED, C(990.0), 1360); v128.store(PINNED, C(6930.0), 1376); v128.store(PINNED, C(17325.0), 1392)
+  v128.store(PINNED, C(10395.0), 1408); v128.store(PINNED, C(52.0), 1424); v128.store(PINNED, C(840.0), 1440)
+  v128.store(PINNED, C(4680.0), 1456); v128.store(PINNED, C(6555.0), 1472)
+  v128.store(PINNED, C(1.0 / 39916800.0), 1488); v128.store(PINNED, C(78.0), 1504)
+  v128.store(PINNED, C(2145.0), 1520); v128.store(PINNED, C(25740.0), 1536); v128.store(PINNED, C(135135.0), 1552)
+  v128.store(PINNED, C(270270.0), 1568); v128.store(PINNED, C(75.0), 1584); v128.store(PINNED, C(1926.0), 1600)
+  v128.store(PINNED, C(20370.0), 1616); v128.store(PINNED, C(82845.0), 1632); v128.store(PINNED, C(89055.0), 1648)
+  v128.store(PINNED, C(1.0 / 6227020800.0), 1664); v128.store(PINNED, C(Infinity), 1680)
+  v128.store(PINNED, C(700.0), 1696); v128.store(PINNED, C(2.2250738585072014e-308), 1712)
+  v128.store(PINNED, C(37.0), 1728); v128.store(PINNED, C(40.0), 1744); v128.store(PINNED, C(134217729.0), 1760)
+  v128.store(PINNED, C(0.3989422804014327), 1776); v128.store(PINNED, C(-0.5), 1792)
+  v128.store(PINNED, C(0.7071067811865476), 1808); v128.store(PINNED, C(0.5641895835477563), 1824)
+  v128.store(PINNED, C(-1.0), 1840); v128.store(PINNED, C(1e-100), 1856); v128.store(PINNED, C(0.0625), 1872)
+  v128.store(PINNED, C(-10.0), 1888); v128.store(PINNED, C(0.21022410381342865 - 10.0), 1904)
+  v128.store(PINNED, C(0.21022410381342865), 1920); v128.store(PINNED, C(-0.0), 1936)
+  v128.store(PINNED, C(2.5066282746310002), 1952)
+}
+
 /**
  * Rows [0, n). When n is odd the last pair also reads and writes row n, so the host passes an even n or columns
  * with a spare padding row; `flagged` never lists row n. Inputs: isCall (u8),
  * forward, strike, expiry, rate, vol (f64). Outputs: price, delta, gamma, vega, theta, rho (f64), status (u8:
- * 0 done, FLAG redo in JS). Flagged row indices go to `flagged` (u32); returns their count.
+ * 0 done, 255 redo in JS). Flagged row indices go to `flagged` (u32); returns their count.
  */
 export function greeks(
+  n: i32, pCall: usize, pF: usize, pK: usize, pT: usize, pR: usize, pVol: usize,
+  oPrice: usize, oDelta: usize, oGamma: usize, oVega: usize, oTheta: usize, oRho: usize,
+  oStatus: usize, oFlagged: usize
+): i32 {
+  pinConstants()
+  return rows(n, pCall, pF, pK, pT, pR, pVol, oPrice, oDelta, oGamma, oVega, oTheta, oRho, oStatus, oFlagged)
+}
+
+/** `greeks` without pinning the constants, for one row, where pinning would cost more than it saves. */
+function greeksUnpinned(
+  n: i32, pCall: usize, pF: usize, pK: usize, pT: usize, pR: usize, pVol: usize,
+  oPrice: usize, oDelta: usize, oGamma: usize, oVega: usize, oTheta: usize, oRho: usize,
+  oStatus: usize, oFlagged: usize
+): i32 {
+  return rows(n, pCall, pF, pK, pT, pR, pVol, oPrice, oDelta, oGamma, oVega, oTheta, oRho, oStatus, oFlagged)
+}
+
+/** The body of `greeks`, inlined into both callers. */
+@inline function rows(
   n: i32, pCall: usize, pF: usize, pK: usize, pT: usize, pR: usize, pVol: usize,
   oPrice: usize, oDelta: usize, oGamma: usize, oVega: usize, oTheta: usize, oRho: usize,
   oStatus: usize, oFlagged: usize
@@ -279,7 +365,9 @@ export function greeks(
     const hi = min(n, lo + BLOCK)
     let nAsym = 0
     let nSmall = 0
-    // Phase 1: validation, x = ln(F/K), d1, d2, φ(d1) (the log → exp chain), to the block scratch.
+    // Phase 1a: validation, x = ln(F/K) (the log), to the block scratch.
+    const pairsHi = (hi - lo + 1) & ~1 // rows of the block, with the padding row after an odd count
+    let rates = C(0.0)
     for (let i = lo; i < hi; i += 2) {
       const off = <usize>i << 3
       const so = <usize>(i - lo) << 3
@@ -288,17 +376,30 @@ export function greeks(
       const T = v128.load(pT + off)
       const r = v128.load(pR + off)
       const sigma = v128.load(pVol + off)
-      const call0 = load<u8>(pCall + i)
-      const call1 = load<u8>(pCall + i + 1)
+      const call = callBytes(pCall + i)
       const rT = mul(r, T)
-      const s = mul(sigma, f64x2.sqrt(T))
+      const sqrtT = f64x2.sqrt(T)
+      const s = mul(sigma, sqrtT)
       const inf = C(Infinity)
       const zero = C(0.0)
-      let valid = v128.and(v128.and(f64x2.gt(F, zero), f64x2.lt(F, inf)), v128.and(f64x2.gt(K, zero), f64x2.lt(K, inf)))
-      valid = v128.and(valid, v128.and(f64x2.gt(T, zero), f64x2.lt(T, inf)))
-      valid = v128.and(valid, v128.and(f64x2.gt(rT, C(-700.0)), f64x2.lt(rT, C(700.0))))
-      valid = v128.and(valid, v128.and(f64x2.gt(sigma, zero), f64x2.lt(s, inf)))
-
+      rates = v128.or(rates, f64x2.ne(r, zero))
+      // The JavaScript loop's checks, shortened: F/K in the normal range (below) with F > 0 implies a positive
+      // finite K and F; s = σ√T < ∞ with T, σ > 0 implies finite T and σ.
+      let valid = v128.and(v128.and(f64x2.gt(F, zero), f64x2.gt(T, zero)), v128.and(f64x2.gt(sigma, zero), f64x2.lt(s, inf)))
+      valid = v128.and(valid, v128.and(f64x2.lt(f64x2.abs(rT), C(700.0)), f64x2.lt(call, C(2.0))))
+      v128.store(sS + so, s)
+      v128.store(sSqrtT + so, sqrtT)
+      v128.store(sOk + so, valid)
+    }
+    // Phase 1a′: x = ln(F/K) (the log).
+    for (let i = lo; i < hi; i += 2) {
+      const off = <usize>i << 3
+      const so = <usize>(i - lo) << 3
+      const F = v128.load(pF + off)
+      const K = v128.load(pK + off)
+      const inf = C(Infinity)
+      const zero = C(0.0)
+      let valid = v128.load(sOk + so)
       const ratio = div(F, K)
       const gap = sub(F, K)
       const near = f64x2.lt(f64x2.abs(gap), mul(C(0.5), K))
@@ -307,19 +408,38 @@ export function greeks(
       const m = add(C(1.0), u)
       const corr = div(sub(u, sub(m, C(1.0))), m)
       const x = add(vlog(sel(m, ratio, near)), v128.and(corr, near))
+      valid = v128.andnot(valid, f64x2.eq(x, zero)) // at the money exactly: JS
+      // vlog needs a normal finite F/K: a ratio that overflowed or went subnormal (absurd moneyness) is JS's.
+      valid = v128.and(valid, v128.and(f64x2.ge(ratio, C(2.2250738585072014e-308)), f64x2.lt(ratio, inf)))
+      v128.store(sX + so, x)
+      v128.store(sRatio + so, ratio)
+      v128.store(sOk + so, valid)
+    }
+
+    // Discount factors: exp(−rT) where the block has a rate (exp(0) = 1 exactly), else 1.
+    if (any(rates)) {
+      for (let i = lo; i < hi; i += 2) {
+        const off = <usize>i << 3
+        v128.store(sDf + (<usize>(i - lo) << 3), vexp(f64x2.neg(mul(v128.load(pR + off), v128.load(pT + off)))))
+      }
+    } else {
+      for (let i = 0; i < pairsHi; i += 2) v128.store(sDf + (<usize>i << 3), C(1.0))
+    }
+
+    // Phase 1b: d1, d2, φ(d1) (the exp), each row's two tail arguments and their Cody intervals.
+    for (let i = lo; i < hi; i += 2) {
+      const so = <usize>(i - lo) << 3
+      const x = v128.load(sX + so)
+      const s = v128.load(sS + so)
+      const zero = C(0.0)
       const d1 = add(div(x, s), mul(C(0.5), s))
       const d2 = sub(d1, s)
-
       // Wings: both beyond 40 on the same side ⇒ φ(d1) = both tails = 0 exactly; otherwise flag.
       const ad1 = f64x2.abs(d1)
       const ad2 = f64x2.abs(d2)
       const inner = v128.and(f64x2.lt(ad1, C(37.0)), f64x2.lt(ad2, C(37.0)))
       const far = v128.and(v128.and(f64x2.gt(ad1, C(40.0)), f64x2.gt(ad2, C(40.0))), f64x2.gt(mul(d1, d2), zero))
-      let ok = v128.and(valid, v128.or(inner, far))
-      ok = v128.andnot(ok, f64x2.eq(x, zero)) // at the money exactly: JS
-      // vlog needs a normal finite F/K: a ratio that overflowed or went subnormal (absurd moneyness) is JS's.
-      ok = v128.and(ok, v128.and(f64x2.ge(ratio, C(2.2250738585072014e-308)), f64x2.lt(ratio, inf)))
-      ok = v128.and(ok, i64x2.ne(i64x2.splat(0), i64x2.replace_lane(i64x2.splat(call0 <= 1 ? <i64>1 : <i64>0), 1, call1 <= 1 ? <i64>1 : <i64>0)))
+      const ok = v128.and(v128.load(sOk + so), v128.or(inner, far))
 
       // φ(d1) at the exact square d1² = p + e (exactSquare.ts)
       const d1c = v128.and(d1, inner)
@@ -329,24 +449,81 @@ export function greeks(
       const pp = mul(d1c, d1c)
       const ee = add(add(sub(mul(hi1, hi1), pp), mul(mul(C(2.0), hi1), lo1)), mul(lo1, lo1))
       const p1 = v128.and(mul(C(0.3989422804014327), mul(vexp(mul(C(-0.5), pp)), sub(C(1.0), mul(C(0.5), ee)))), inner)
-      v128.store(sX + so, x)
       v128.store(sD1 + so, d1)
       v128.store(sD2 + so, d2)
       v128.store(sInner + so, inner)
-      v128.store(sP1 + so, p1)
-      v128.store(sRatio + so, ratio)
       v128.store(sOk + so, ok)
+      v128.store(sDensity + so, p1)
+      v128.store(sDensity + (BLOCK << 3) + so, mul(p1, v128.load(sRatio + so)))
+      const y1 = mul(C(0.7071067811865476), f64x2.abs(d1c))
+      const y2 = mul(C(0.7071067811865476), f64x2.abs(v128.and(d2, inner)))
+      v128.store(sY + so, y1)
+      v128.store(sY + (BLOCK << 3) + so, y2)
+      // Interval codes 0, 1, 2 (erf, erfcx middle, erfcx large) as 0, −1, −2
+      v128.store(sCode + so, i64x2.add(f64x2.gt(y1, C(0.46875)), f64x2.gt(y1, C(4.0))))
+      v128.store(sCode + (BLOCK << 3) + so, i64x2.add(f64x2.gt(y2, C(0.46875)), f64x2.gt(y2, C(4.0))))
 
       const okBits = i64x2.bitmask(ok)
-      store<u8>(oStatus + i, (okBits & 1) ? 0 : FLAG)
-      store<u8>(oStatus + i + 1, (okBits & 2) ? 0 : FLAG)
+      store<u16>(oStatus + i, <u16>(((~okBits & 1) * 0xff) | ((~okBits & 2) * 0x7f80)))
       if (okBits != 3) {
         if (!(okBits & 1)) { store<u32>(oFlagged + (<usize>nFlagged << 2), i); nFlagged++ }
         if (!(okBits & 2) && i + 1 < n) { store<u32>(oFlagged + (<usize>nFlagged << 2), i + 1); nFlagged++ }
       }
     }
 
-    // Phase 2: the two tails, the out-of-the-money value, outputs; rows that cancelled are listed.
+    // The tail slots by interval.
+    store<i64>(counts, 0)
+    store<i32>(counts, 0, 8)
+    for (let half = 0; half <= BLOCK; half += BLOCK) {
+      for (let v = half; v < half + pairsHi; v++) {
+        const k = -<i32>load<i64>(sCode + (<usize>v << 3))
+        const pc = counts + (<usize>k << 2)
+        const c = load<i32>(pc)
+        store<u32>(lists + <usize>k * LIST_BYTES + (<usize>c << 2), v)
+        store<i32>(pc, c + 1)
+      }
+    }
+    const nLow = load<i32>(counts)
+    const nMid = load<i32>(counts, 4)
+    const nHigh = load<i32>(counts, 8)
+
+    // The tails Φ(−|d|) = Φ(−y√2) (blackKernel.ts lowerTail), two listed slots per f64x2, one Cody interval per
+    // loop. A list of odd length ends with the junk slot.
+    store<u32>(listLow + (<usize>nLow << 2), JUNK)
+    for (let j = 0; j < nLow; j += 2) {
+      const a = <usize>load<u32>(listLow + (<usize>j << 2))
+      const b = <usize>load<u32>(listLow + (<usize>j << 2), 4)
+      const y = gather(sY, a, b)
+      const Y = mul(y, y)
+      // ½ − ½·erf(y), erf(y) = y·P(y²)/Q(y²)
+      const t = sub(C(0.5), mul(C(0.5), div(mul(y, smallNum(Y)), smallDen(Y))))
+      v128.store64_lane(sTail + (a << 3), t, 0)
+      v128.store64_lane(sTail + (b << 3), t, 1)
+    }
+    store<u32>(listMid + (<usize>nMid << 2), JUNK)
+    for (let j = 0; j < nMid; j += 2) {
+      const a = <usize>load<u32>(listMid + (<usize>j << 2))
+      const b = <usize>load<u32>(listMid + (<usize>j << 2), 4)
+      const y = gather(sY, a, b)
+      // √(π/2)·erfcx(y)·φ
+      const t = mul(mul(C(1.2533141373155003), div(midNum(y), midDen(y))), gather(sDensity, a, b))
+      v128.store64_lane(sTail + (a << 3), t, 0)
+      v128.store64_lane(sTail + (b << 3), t, 1)
+    }
+    store<u32>(listHigh + (<usize>nHigh << 2), JUNK)
+    for (let j = 0; j < nHigh; j += 2) {
+      const a = <usize>load<u32>(listHigh + (<usize>j << 2))
+      const b = <usize>load<u32>(listHigh + (<usize>j << 2), 4)
+      const y = gather(sY, a, b)
+      const Y = mul(y, y)
+      const dL = largeDen(Y)
+      const R = div(sub(mul(C(0.5641895835477563), dL), largeNum(Y)), mul(dL, y))
+      const t = mul(mul(C(1.2533141373155003), R), gather(sDensity, a, b))
+      v128.store64_lane(sTail + (a << 3), t, 0)
+      v128.store64_lane(sTail + (b << 3), t, 1)
+    }
+
+    // Phase 2: the out-of-the-money value, outputs; rows that cancelled are listed.
     for (let i = lo; i < hi; i += 2) {
       const off = <usize>i << 3
       const so = <usize>(i - lo) << 3
@@ -355,19 +532,20 @@ export function greeks(
       const T = v128.load(pT + off)
       const r = v128.load(pR + off)
       const sigma = v128.load(pVol + off)
-      const q = callSign(pCall, i, i + 1)
+      const b = callBytes(pCall + i)
+      const q = sub(add(b, b), C(1.0))
       const x = v128.load(sX + so)
       const d1 = v128.load(sD1 + so)
       const d2 = v128.load(sD2 + so)
-      const p1 = v128.load(sP1 + so)
+      const p1 = v128.load(sDensity + so)
       const zero = C(0.0)
-      const sqrtT = f64x2.sqrt(T)
-      const s = mul(sigma, sqrtT)
-      const df = any(f64x2.ne(r, zero)) ? vexp(f64x2.neg(mul(r, T))) : C(1.0)
+      const sqrtT = v128.load(sSqrtT + so)
+      const s = v128.load(sS + so)
+      const df = v128.load(sDf + so)
       const o = sel(C(-1.0), C(1.0), f64x2.gt(x, zero))
       const inner = v128.load(sInner + so)
-      const t1 = v128.and(lowerTail(v128.and(d1, inner), p1), inner)
-      const t2 = v128.and(lowerTail(v128.and(d2, inner), mul(p1, v128.load(sRatio + so))), inner)
+      const t1 = v128.and(v128.load(sTail + so), inner)
+      const t2 = v128.and(v128.load(sTail + (BLOCK << 3) + so), inner)
 
       const one = C(1.0)
       const c1 = sel(t1, sub(one, t1), f64x2.le(mul(o, d1), zero))
@@ -376,11 +554,13 @@ export function greeks(
       const first = mul(F, c1)
       const second = mul(K, c2)
       const oPos = f64x2.gt(o, zero)
-      const otm = mul(o, sub(first, second))
-      // Cancelled more than four bits: list the row for the expansion that applies (normalisedBlack.ts). Far
-      // wing rows (both tails 0) are listed too, as the JS loop sends them there: its F·φ(d1)·(b/v) = +0
-      // replaces an out-of-the-money −0, so both give the same zero, sign included.
-      const cancel = v128.and(v128.not(f64x2.gt(otm, mul(C(0.0625), sel(first, second, oPos)))), v128.load(sOk + so))
+      const ok = v128.load(sOk + so)
+      // Far wings (both tails 0): the JS loop's expansion gives F·φ(d1)·(b/v) = +0 (b/v > 0 while s³/x² does
+      // not underflow), so +0 here without listing the row.
+      const far = v128.and(v128.andnot(ok, inner), f64x2.gt(s, C(1e-100)))
+      const otm = v128.andnot(mul(o, sub(first, second)), far)
+      // Cancelled more than four bits: list the row for the expansion that applies (normalisedBlack.ts).
+      const cancel = v128.andnot(v128.and(v128.not(f64x2.gt(otm, mul(C(0.0625), sel(first, second, oPos)))), ok), far)
       const xo = mul(o, x)
       const t = mul(C(0.5), s)
       const asym = v128.and(cancel, v128.and(f64x2.lt(xo, mul(s, C(-10.0))),
@@ -398,15 +578,20 @@ export function greeks(
       store<u32>(listSmall + (<usize>nSmall << 2), i + 1)
       nSmall += sBits >> 1
 
-      const undiscounted = sel(otm, add(otm, mul(q, sub(F, K))), f64x2.eq(o, q))
+      // In the money: intrinsic + the out-of-the-money value (x + −0 = x, signed zeros included).
+      const itm = sel(C(-0.0), mul(q, sub(F, K)), f64x2.eq(o, q))
       const upper = sel(mul(df, K), mul(df, F), f64x2.lt(q, zero))
-      const price = f64x2.min(mul(df, undiscounted), upper)
+      const price = f64x2.pmin(mul(df, add(otm, itm)), upper)
       const vega = mul(mul(mul(df, F), p1), sqrtT)
+      const thetaV = div(mul(vega, sigma), mul(C(2.0), T))
+      v128.store(sItm + so, itm)
+      v128.store(sUpper + so, upper)
+      v128.store(sThetaV + so, thetaV)
       v128.store(oPrice + off, price)
       v128.store(oDelta + off, mul(mul(df, q), g1))
       v128.store(oGamma + off, div(mul(df, p1), mul(F, s)))
       v128.store(oVega + off, vega)
-      v128.store(oTheta + off, sub(mul(r, price), div(mul(vega, sigma), mul(C(2.0), T))))
+      v128.store(oTheta + off, sub(mul(r, price), thetaV))
       v128.store(oRho + off, mul(f64x2.neg(T), price))
     }
 
@@ -415,28 +600,28 @@ export function greeks(
       const a = <usize>load<u32>(listAsym + (<usize>j << 2))
       const b = j + 1 < nAsym ? <usize>load<u32>(listAsym + (<usize>(j + 1) << 2)) : a
       const x = gather(sX, a - lo, b - lo)
-      const p1 = gather(sP1, a - lo, b - lo)
-      const s = mul(gather(pVol, a, b), f64x2.sqrt(gather(pT, a, b)))
+      const p1 = gather(sDensity, a - lo, b - lo)
+      const s = gather(sS, a - lo, b - lo)
       const xo = f64x2.neg(f64x2.abs(x))
       const ov = asymptoticOverVega(div(xo, s), mul(C(0.5), s))
       const F = gather(pF, a, b)
       const otm = sel(mul(mul(F, p1), ov), gather(sOtm, a - lo, b - lo), f64x2.gt(ov, C(0.0)))
-      finish(a, b, pCall, pF, pK, pT, pR, pVol, oPrice, oTheta, oRho, otm, x, p1)
+      finish(a, b, a - lo, b - lo, pT, pR, oPrice, oTheta, oRho, otm)
     }
     // Region 2: small σ√T.
     for (let j = 0; j < nSmall; j += 2) {
       const a = <usize>load<u32>(listSmall + (<usize>j << 2))
       const b = j + 1 < nSmall ? <usize>load<u32>(listSmall + (<usize>(j + 1) << 2)) : a
       const x = gather(sX, a - lo, b - lo)
-      const p1 = gather(sP1, a - lo, b - lo)
-      const s = mul(gather(pVol, a, b), f64x2.sqrt(gather(pT, a, b)))
+      const p1 = gather(sDensity, a - lo, b - lo)
+      const s = gather(sS, a - lo, b - lo)
       const F = gather(pF, a, b)
-      const ratio = div(F, gather(pK, a, b))
+      const ratio = gather(sRatio, a - lo, b - lo)
       const xo = f64x2.neg(f64x2.abs(x))
       const g = mul(mul(C(2.5066282746310002), p1), f64x2.sqrt(ratio))
       const ov = smallTOverVega(div(xo, s), mul(C(0.5), s), g)
       const otm = sel(mul(mul(F, p1), ov), gather(sOtm, a - lo, b - lo), f64x2.gt(ov, C(0.0)))
-      finish(a, b, pCall, pF, pK, pT, pR, pVol, oPrice, oTheta, oRho, otm, x, p1)
+      finish(a, b, a - lo, b - lo, pT, pR, oPrice, oTheta, oRho, otm)
     }
   }
   return nFlagged
@@ -464,7 +649,7 @@ export function greeksOne(call: u8, F: f64, K: f64, T: f64, r: f64, vol: f64): i
   v128.store(ONE + 48, f64x2.splat(T))
   v128.store(ONE + 64, f64x2.splat(r))
   v128.store(ONE + 80, f64x2.splat(vol))
-  return greeks(1, ONE, ONE + 16, ONE + 32, ONE + 48, ONE + 64, ONE + 80, ONE + 96, ONE + 112, ONE + 128,
+  return greeksUnpinned(1, ONE, ONE + 16, ONE + 32, ONE + 48, ONE + 64, ONE + 80, ONE + 96, ONE + 112, ONE + 128,
     ONE + 144, ONE + 160, ONE + 176, ONE + 192, ONE + 208)
 }
 
