@@ -10,7 +10,7 @@
  * - priceStrikes: for every fixture row, that row's strike plus 99 others from −4 to +4 standard deviations
  *   (100 strikes) in one `priceStrikes` call; µs per strike.
  * Max error: |price − reference|/F over the fixture rows (for priceStrikes, the fixture strike in the call).
- * Timings: median of 7 timed repetitions after a warm-up pass; results folded into a checksum.
+ * Timings: median of 31 timed repetitions after 300 ms of warm-up; results folded into a checksum.
  */
 import { readFileSync } from "node:fs"
 import * as os from "node:os"
@@ -77,12 +77,16 @@ const models: ReadonlyArray<Model> = [
 ]
 
 let checksum = 0
-const REPS = 7
+const REPS = 31
+const WARM_MS = 300
 const median = (xs: Array<number>): number => xs.sort((a, b) => a - b)[xs.length >> 1]!
 
 /** Median µs per unit of `units` work items done by `run`. */
 const time = (run: () => void, units: number): number => {
-  run()
+  // Warm up for WARM_MS (not one pass: on a busy machine the optimising compiler may not have finished yet).
+  const w0 = performance.now()
+  do run()
+  while (performance.now() - w0 < WARM_MS)
   const samples: Array<number> = []
   for (let k = 0; k < REPS; k++) {
     const t0 = performance.now()

@@ -12,8 +12,10 @@
  * jump part is entire, so the analytic strip of the integrand is still set by the variance process; the
  * moments m(p) in the discretisation bound gain the factor exp(λT(e^{pμ_J + p²δ_J²/2} − 1 − p·k̄)), which is
  * finite for every p (δ_J > 0 makes it grow like e^{p²δ_J²/2}, which then limits the strip width used). The
- * control variate's total variance adds the jump variance λT(μ_J² + δ_J²). Units, Greeks and errors as in
- * `Heston`.
+ * control variate's total variance adds the jump variance λT(μ_J² + δ_J²). |φ| oscillates with the jump factor
+ * e^{λT(e^{−u²δ_J²/2}cos(uμ_J) − 1)} (for small δ_J over a long range of u), so the truncation envelope takes that
+ * factor at its largest over the rest of the line, cos = 1, rather than where the nodes happen to be. Units,
+ * Greeks and errors as in `Heston`.
  *
  * @since 0.1.0
  */

@@ -47,11 +47,14 @@
  *
  *   (E(q₁) + E(q₂)) / (2(e^{2πa/h} − 1)),   E(q) = e^{(q − 1)x}(m(q) + m_BS(q))/√|q(1 − q)|.
  *
- * For each expiry the engine searches a ladder of edges below 0 and above 1 (each side until its moment explodes),
- * keeps the pair that allows the largest step, sets p = (q₁ + q₂)/2 ∈ [0.05, 0.95] (where the principal branches
- * stay continuous) and solves the bound for h ≤ 5e-12·F over the expiry's strikes (`internal/hestonFourier.ts`,
- * `chooseContour`). q₁ = 0.1, q₂ = 0.9 is always admissible (m ≤ 1 by Jensen). Long expiries with large σ and
- * ρ > 0 have q₂ near 1 and need small steps.
+ * For each expiry the engine searches a short ladder of edges below 0 and above 1 (started near the distance where
+ * the Black-76 moment alone would reach the level that sets the step; a few moments per side), keeps the pair that
+ * allows the largest step, sets p = (q₁ + q₂)/2 ∈ [0.05, 0.95] (where the principal branches stay continuous) and
+ * solves the bound for h ≤ 5e-12·F over the option's strikes (`internal/hestonFourier.ts`, `chooseContour`).
+ * q₁ = 0.1, q₂ = 0.9 is always admissible (m ≤ 1 by Jensen). Long expiries with large σ and ρ > 0 have q₂ near 1
+ * and need small steps. A single price builds nodes for its own strike only (the bound grows with e^{(q − 1)x}
+ * over the strikes served); a second strike of the same expiry and parameters, and `priceStrikes`, get nodes for
+ * every strike within ±4 standard deviations, which later calls on that expiry reuse.
  *
  * Truncation (a posteriori): the nodes stop at the first j where the envelope
  * h·√(K/F)·(|φ_BS| + |φ|)/(π(u_j² + 1/4)), extended by a geometric tail at the observed decay ratio

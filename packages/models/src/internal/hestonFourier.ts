@@ -45,6 +45,9 @@ export const MAX_NODES = 1 << 16
  */
 export const cf = new Float64Array(4)
 
+/** Re(D)·T beyond which e^{−DT} is dropped in {@link charFn} (e^{−50} ≈ 2e-22). */
+const SATURATED = 50
+
 /**
  * ln φ_H(z) at z = u − ip for real u ≥ 0 and a contour 0 < p < 1, written into {@link cf}. With
  * c = z² + iz = u² + p(1 − p) + iu(1 − 2p):
@@ -80,30 +83,36 @@ export function charFn(u: number, p: number, T: number, m: Dynamics): void {
   const gti = (q1i * pr - q1r * pi) * ipn
   const Gr = s2 * gtr
   const Gi = s2 * gti
-  // e = e^{−DT}; om = 1 − e (through expm1 when DT is small).
+  // e = e^{−DT}; om = 1 − e (through expm1 when DT is small); den = 1 − G·e; B = q1·om/den. Once
+  // Re(D)·T > SATURATED and |G| ≤ 10, |e|·(1 + |G|) < 3e-21 and e is dropped (om = den = 1, B = q1): this saves
+  // the complex exponential on most nodes of long expiries, and its subnormal range.
   const xr = -dr * T
-  const xi = -di * T
-  const ex = Math.exp(xr)
-  const c = Math.cos(xi)
-  const s = Math.sin(xi)
-  const er = ex * c
-  const ei = ex * s
-  let omr: number
-  if (xr > -0.5 && Math.abs(xi) < 0.5) {
-    const sh = Math.sin(0.5 * xi)
-    omr = 2 * sh * sh - Math.expm1(xr) * c
-  } else {
-    omr = 1 - er
+  let omr = 1
+  let omi = 0
+  let Br = q1r
+  let Bi = q1i
+  if (xr > -SATURATED || Gr * Gr + Gi * Gi > 100) {
+    const xi = -di * T
+    const ex = Math.exp(xr)
+    const c = Math.cos(xi)
+    const s = Math.sin(xi)
+    const er = ex * c
+    const ei = ex * s
+    if (xr > -0.5 && Math.abs(xi) < 0.5) {
+      const sh = Math.sin(0.5 * xi)
+      omr = 2 * sh * sh - Math.expm1(xr) * c
+    } else {
+      omr = 1 - er
+    }
+    omi = -ei
+    const denr = 1 - (Gr * er - Gi * ei)
+    const deni = -(Gr * ei + Gi * er)
+    const nr = q1r * omr - q1i * omi
+    const ni = q1r * omi + q1i * omr
+    const idn = 1 / (denr * denr + deni * deni)
+    Br = (nr * denr + ni * deni) * idn
+    Bi = (ni * denr - nr * deni) * idn
   }
-  const omi = -ei
-  // den = 1 − G·e; B = q1·om/den.
-  const denr = 1 - (Gr * er - Gi * ei)
-  const deni = -(Gr * ei + Gi * er)
-  const nr = q1r * omr - q1i * omi
-  const ni = q1r * omi + q1i * omr
-  const idn = 1 / (denr * denr + deni * deni)
-  const Br = (nr * denr + ni * deni) * idn
-  const Bi = (ni * denr - nr * deni) * idn
   // q = G·om/(1 − G) = σ²·qt, L = log1p(q) (principal branch: see the module docs of Heston.ts).
   const omGr = 1 - Gr
   const omGi = -Gi
@@ -113,7 +122,7 @@ export function charFn(u: number, p: number, T: number, m: Dynamics): void {
   const qr = s2 * (tr * omGr + ti * omGi) * iomGn
   const qi = s2 * (ti * omGr - tr * omGi) * iomGn
   const Lr = 0.5 * Math.log1p(qr * (2 + qr) + qi * qi)
-  const Li = Math.atan2(qi, 1 + qr)
+  const Li = qr > -1 ? Math.atan(qi / (1 + qr)) : Math.atan2(qi, 1 + qr)
   const kt = kappa * theta
   // ln φ_H = κθ(q1·T − 2L/σ²) + v0·B
   cf[0] = kt * (q1r * T - (2 * Lr) / s2) + v0 * Br
@@ -149,12 +158,16 @@ export function logMgf(p: number, T: number, m: Dynamics): number {
     // k + D > 0 whenever the moment is finite (k < 0 < c is the exploding branch, where den guards).
     A = kt * ((2 * c * T) / kd - (2 * Math.log1p((s2 * c * om) / (D * kd))) / s2)
   } else {
+    // With cos φ₀ = g/r, sin φ₀ = −k/r (r = √(g² + k²)) and C, S = cos, sin(gT/2):
+    // r·cos(gT/2 + φ₀) = Cg + Sk, r·sin(gT/2 + φ₀) = Sg − Ck. Since φ₀ ∈ (−π/2, π/2), the moment has exploded
+    // iff gT/2 ≥ π or Cg + Sk ≤ 0.
     const g = Math.sqrt(Math.max(-D2, 1e-300))
-    const phi0 = -Math.atan(k / g)
-    const arg = 0.5 * g * T + phi0
-    if (!(arg < 0.5 * Math.PI)) return Infinity
-    B = (k + g * Math.tan(arg)) / s2
-    A = (kt * (k * T - 2 * Math.log(Math.cos(arg) / Math.cos(phi0)))) / s2
+    const C = Math.cos(0.5 * g * T)
+    const S = Math.sin(0.5 * g * T)
+    const ca = C * g + S * k
+    if (!(0.5 * g * T < Math.PI && ca > 0)) return Infinity
+    B = (k + (g * (S * g - C * k)) / ca) / s2
+    A = (kt * (k * T - 2 * Math.log(ca / g))) / s2
   }
   let l = A + v0 * B
   const { deltaJ, lambda, muJ } = m
@@ -176,11 +189,11 @@ const logAdd = (a: number, b: number): number => (a > b ? a + Math.log1p(Math.ex
 
 /** The contour stays in [P_MIN, 1 − P_MIN], where Re D² > 0 along the whole line (see {@link charFn}). */
 const P_MIN = 0.05
-/** Candidate strip edges lie D0·2^k beyond 0 (below) and 1 (above), at most LADDER of them per side. */
+/** The smallest distance of a candidate strip edge beyond 0 (below) or 1 (above). */
 const D0 = 0.025
+/** At most this many candidate edges per side, of which REFINE are geometric midpoints about the best. */
 const LADDER = 24
-/** A side's ladder stops after this many candidates in a row that do not improve its one-sided step. */
-const DROPS = 1
+const REFINE = 1
 
 /**
  * ln of the bound's term for one edge Im z = −q of the strip, maximised over x in [xLo, xHi]:
@@ -190,10 +203,14 @@ const DROPS = 1
  * convex e^{(q−1)x} is at an end of the range. +∞ once the moment has exploded.
  */
 const edgeTerm = (q: number, T: number, m: Dynamics, W: number, xLo: number, xHi: number): number => {
-  const l = logMgf(q, T, m)
+  // For q in [0, 1], m(q) ≤ (E[e^X])^q = 1 (Jensen) is used instead of the exact moment.
+  const l = q >= 0 && q <= 1 ? 0 : logMgf(q, T, m)
   if (!(l < Infinity)) return Infinity
   const r = (q - 1) * (q - 1 > 0 ? xHi : xLo)
-  return r + logAdd(l, 0.5 * W * q * (q - 1)) - 0.5 * Math.log(Math.abs(q * (1 - q)))
+  // ln(e^l + e^{lBS}) − ½ln|q(1 − q)| with one exponential and one logarithm.
+  const lBs = 0.5 * W * q * (q - 1)
+  const big = l > lBs ? l : lBs
+  return r + big + Math.log((1 + Math.exp(-Math.abs(l - lBs))) / Math.sqrt(Math.abs(q * (1 - q))))
 }
 
 /** Step of the trapezoid rule on the strip [q1, q2] for bound terms e1, e2 (ln): solves ½-bound = tol for h. */
@@ -209,9 +226,12 @@ const hiQ = new Float64Array(LADDER + 2)
 const hiE = new Float64Array(LADDER + 2)
 
 /**
- * Candidate edges on one side (sign −1: q = 0.1, then −D0·2^k; sign +1: q = 0.9, then 1 + D0·2^k) with their
- * bound terms, until the moment explodes or the one-sided step (the edge against its mirror image about ½) has
- * fallen twice. Returns the count.
+ * Candidate edges on one side (sign −1: q = 0.1, then −d; sign +1: q = 0.9, then 1 + d) with their bound terms.
+ * The distance d starts at `d0` (an estimate of the best one, see {@link chooseContour}) and moves down ×¼ while
+ * the moment has exploded; from the first finite edge it climbs ×2 while the one-sided step (the edge against its
+ * mirror image about ½) improves, or, if the first climb fails, descends ×¼ while it improves. Then the interval
+ * between the best edge and the next one out (worse or exploded) is halved geometrically, up to REFINE times.
+ * Returns the count.
  */
 const ladder = (
   sign: number,
@@ -222,39 +242,62 @@ const ladder = (
   W: number,
   xLo: number,
   xHi: number,
-  logTol: number
+  logTol: number,
+  d0: number
 ): number => {
   const q0 = sign > 0 ? 0.9 : 0.1
   qs[0] = q0
   es[0] = edgeTerm(q0, T, m, W, xLo, xHi)
   let n = 1
   let best = 0
-  let drops = 0
-  // While the term is far below the level ln(2/tol) that sets the step, the distance grows ×4, else ×2; an
-  // explosion after a ×4 jump is retried at ×2.
-  const small = 0.25 * (Math.LN2 - logTol)
-  let d = D0
-  let dPrev = 0
+  let start = 0 // the first finite distance
+  let last = 0 // the best distance so far
+  let above = Infinity // the nearest distance beyond it that is worse or has exploded
+  let up = true
+  let refine = 0
+  let d = d0
   for (let k = 0; k < LADDER; k++) {
-    const q = sign > 0 ? 1 + d : -d
-    const e = edgeTerm(q, T, m, W, xLo, xHi)
-    if (!(e < Infinity)) {
-      if (d > 2.5 * dPrev && dPrev > 0) {
-        d = 2 * dPrev
+    const e = edgeTerm(sign > 0 ? 1 + d : -d, T, m, W, xLo, xHi)
+    let better = false
+    if (e < Infinity) {
+      qs[n] = sign > 0 ? 1 + d : -d
+      es[n++] = e
+      const L = e + Math.LN2 - logTol
+      const h = (1 + 2 * d) / (L > 1 ? L : 1)
+      if (start === 0) start = d
+      if (h > best) {
+        if (d < last) above = last
+        best = h
+        last = d
+        better = true
+      } else if (d > last && d < above) above = d
+    } else {
+      if (d < above) above = d
+      if (last === 0) {
+        // Nothing finite yet: move in.
+        if (d <= D0) break
+        d = Math.max(0.25 * d, D0)
         continue
       }
-      break
     }
-    qs[n] = q
-    es[n++] = e
-    const L = e + Math.LN2 - logTol
-    const h = (1 + 2 * d) / (L > 1 ? L : 1)
-    if (h > best) {
-      best = h
-      drops = 0
-    } else if (++drops >= DROPS) break
-    dPrev = d
-    d *= e < small ? 4 : 2
+    if (refine === 0) {
+      if (better && up && 2 * d < above) {
+        d *= 2
+        continue
+      }
+      if (better && !up && 0.25 * d >= D0) {
+        d *= 0.25
+        continue
+      }
+      if (up && !better && last === start && 0.25 * last >= D0) {
+        // The first climb failed: descend from the start.
+        up = false
+        d = 0.25 * last
+        continue
+      }
+    }
+    if (refine++ >= REFINE || !(above > 1.2 * last)) break
+    d = Math.sqrt(last * above)
   }
   return n
 }
@@ -275,60 +318,83 @@ export const contour = { p: 0.5, a: 0, h: 0 }
  * factor e^{(p − ½)x}·√(K/F)/π = e^{(p − 1)x}/π of the price, the error is at most
  *   (E(q₁) + E(q₂))/(2(e^{2πa/h} − 1)),   E(q) = e^{(q − 1)x}(m(q) + m_BS(q))/√(|q(1 − q)|)   (see edgeTerm).
  *
- * Search: candidate edges q₁ ∈ {0.1, −d}, q₂ ∈ {0.9, 1 + d}, d = D0·2^k on a ladder per side (see `ladder`),
- * each side until its moment explodes or its one-sided step stops improving; the pair with the largest step
- * (ranked on max(E₁, E₂)·2) gives p = (q₁ + q₂)/2, a = (q₂ − q₁)/2, and h is then solved from the exact bound.
- * If p falls outside [P_MIN, 1 − P_MIN] it is clamped and the far edge moved in (its term evaluated afresh),
- * so the returned (p, a, h) always satisfy the bound exactly. q₁ = 0.1, q₂ = 0.9
- * (m ≤ 1 by Jensen) is always admissible. Returns h (0 if none).
+ * Search: candidate edges q₁ ∈ {0.1, −d}, q₂ ∈ {0.9, 1 + d} on a ladder per side (see `ladder`), started at a
+ * quarter of the distance where the control variate's (or the jumps') moment alone reaches the level that sets
+ * the step, so that a side costs a handful of moments; the pair with the largest step (ranked on
+ * max(E₁, E₂) + ln 2) gives p = (q₁ + q₂)/2, a = (q₂ − q₁)/2, and h is then solved from the exact bound. A pair
+ * whose p falls outside [P_MIN, 1 − P_MIN] stands for the strip about the clamped p, its far edge moved in (that
+ * term evaluated afresh, and kept only if the step beats the best unclamped pair), so the returned (p, a, h)
+ * always satisfy the bound exactly. q₁ = 0.1, q₂ = 0.9 (m ≤ 1 by Jensen) is always admissible. Returns h (0 if
+ * none).
  */
 export function chooseContour(T: number, m: Dynamics, W: number, xLo: number, xHi: number, tol: number): number {
   const logTol = Math.log(tol)
-  const nLo = ladder(-1, loQ, loE, T, m, W, xLo, xHi, logTol)
-  const nHi = ladder(1, hiQ, hiE, T, m, W, xLo, xHi, logTol)
-  // Pair search on the cheap upper bound max(e1, e2) + ln 2 of ln(e^{e1} + e^{e2}).
-  let best = 0
-  let bi = 0
-  let bj = 0
+  // First guess of the best distance: a quarter of where the control variate's moment e^{Wq(q − 1)/2}, or the
+  // jumps' λT·e^{q²δ²/2}, reaches the level ln(2/tol) that sets the step.
+  const level = Math.LN2 - logTol
+  let reach = Math.sqrt((2 * level) / W)
+  const jt = m.lambda * T
+  if (jt > 0 && m.deltaJ > 0) reach = Math.min(reach, Math.sqrt(2 * Math.log(Math.max(Math.E, level / jt))) / m.deltaJ)
+  const d0 = Math.max(D0, 0.25 * reach)
+  const nLo = ladder(-1, loQ, loE, T, m, W, xLo, xHi, logTol, d0)
+  const nHi = ladder(1, hiQ, hiE, T, m, W, xLo, xHi, logTol, d0)
+  // Pair search on the cheap upper bound max(e1, e2) + ln 2 of ln(e^{e1} + e^{e2}). A pair whose midpoint lies
+  // outside [P_MIN, 1 − P_MIN] gives the strip about the clamped midpoint, whose far edge moves in; it is ranked
+  // with the far candidate's term, and the winner's moved edge is evaluated afresh.
+  let bestA = 0
+  let ai = 0
+  let aj = 0
+  let bestC = 0
+  let ci = 0
+  let cj = 0
   for (let i = 0; i < nLo; i++) {
     const qi = loQ[i]!
     const ei = loE[i]!
     for (let j = 0; j < nHi; j++) {
+      const qj = hiQ[j]!
       const ej = hiE[j]!
       const L = (ei > ej ? ei : ej) + Math.LN2 - logTol
-      const h = (hiQ[j]! - qi) / (L > 1 ? L : 1)
-      if (h > best) {
-        best = h
-        bi = i
-        bj = j
+      const mid = 0.5 * (qi + qj)
+      if (mid >= P_MIN && mid <= 1 - P_MIN) {
+        const h = (qj - qi) / (L > 1 ? L : 1)
+        if (h > bestA) {
+          bestA = h
+          ai = i
+          aj = j
+        }
+      } else {
+        const h = (2 * (mid < P_MIN ? qj - P_MIN : 1 - P_MIN - qi)) / (L > 1 ? L : 1)
+        if (h > bestC) {
+          bestC = h
+          ci = i
+          cj = j
+        }
       }
     }
   }
-  let q1 = loQ[bi]!
-  let q2 = hiQ[bj]!
-  let e1 = loE[bi]!
-  let e2 = hiE[bj]!
-  let p = 0.5 * (q1 + q2)
-  best = stepFor(q1, q2, e1, e2, logTol)
-  if (p < P_MIN || p > 1 - P_MIN) {
-    p = p < P_MIN ? P_MIN : 1 - P_MIN
-    if (p - q1 > q2 - p) {
-      q1 = 2 * p - q2
-      e1 = edgeTerm(q1, T, m, W, xLo, xHi)
+  let q1 = loQ[ai]!
+  let q2 = hiQ[aj]!
+  let best = stepFor(q1, q2, loE[ai]!, hiE[aj]!, logTol)
+  if (bestC > bestA) {
+    let c1 = loQ[ci]!
+    let c2 = hiQ[cj]!
+    let e1 = loE[ci]!
+    let e2 = hiE[cj]!
+    if (0.5 * (c1 + c2) < P_MIN) {
+      c1 = 2 * P_MIN - c2
+      e1 = edgeTerm(c1, T, m, W, xLo, xHi)
     } else {
-      q2 = 2 * p - q1
-      e2 = edgeTerm(q2, T, m, W, xLo, xHi)
+      c2 = 2 * (1 - P_MIN) - c1
+      e2 = edgeTerm(c2, T, m, W, xLo, xHi)
     }
-    best = stepFor(q1, q2, e1, e2, logTol)
-    // The always-admissible symmetric strip [0.1, 0.9], if it is better.
-    const h0 = stepFor(0.1, 0.9, loE[0]!, hiE[0]!, logTol)
-    if (h0 > best) {
-      best = h0
-      q1 = 0.1
-      q2 = 0.9
-      p = 0.5
+    const h = stepFor(c1, c2, e1, e2, logTol)
+    if (h > best) {
+      best = h
+      q1 = c1
+      q2 = c2
     }
   }
+  const p = 0.5 * (q1 + q2)
   contour.p = p
   contour.a = 0.5 * (q2 - q1)
   contour.h = best
@@ -367,20 +433,26 @@ const RESEED = 64
  * Evaluates the integrand of one expiry at the nodes j·h, j = 0 … n − 1, for strikes with log-moneyness in
  * [xLo, xHi]. The contour and step come from {@link chooseContour}; the nodes stop once the envelope
  * (|φ_BS| + |φ|)/|c| (× |c| for the Greeks) times h·e^{(p − 1)x}/π (maximised over the range), extended by a
- * geometric tail at the observed decay ratio, is below the tolerance at two consecutive nodes. The Gaussian and
+ * geometric tail at the observed decay ratio, is below the tolerance at two consecutive nodes. With jumps, |φ|
+ * in the envelope takes the jump factor at its largest over the rest of the line (|φ| itself oscillates with
+ * e^{iuμ}, and would stop the nodes in a trough when δ_J is small). `single`: a first strike of its expiry and
+ * parameters gets nodes for its own x only; otherwise the range is widened to ±STANDARD_RANGE·√W. The Gaussian and
  * rotation factors of the control variate and of the jumps (both e^{quadratic in u}) are advanced by
  * recurrences (restarted from exact values every RESEED nodes), so each node costs one complex exponential,
  * one complex logarithm and one e^{−DT}. Returns a `BatchStatus` code.
  */
-export function buildGrid(T: number, m: Dynamics, xLo: number, xHi: number, greeks: boolean): number {
+export function buildGrid(T: number, m: Dynamics, xLo: number, xHi: number, greeks: boolean, single = false): number {
   if (reusable(T, m, xLo, xHi, greeks)) return BatchStatus.OK
-  grid.n = 0
   const W = controlVariance(T, m)
-  // Every strike within STANDARD_RANGE standard deviations shares one grid, so that repeated scalar calls on
-  // one expiry reuse it, and scalar and batch prices are the same numbers.
-  const wide = STANDARD_RANGE * Math.sqrt(W)
-  if (xLo > -wide) xLo = -wide
-  if (xHi < wide) xHi = wide
+  // A strip of strikes (or a second strike of the same expiry) gets the grid of every strike within
+  // STANDARD_RANGE standard deviations, which later scalar calls on that expiry reuse; a first single strike
+  // gets a grid for itself alone (a wider range only costs nodes: the bound grows with e^{(q − 1)x}).
+  if (!single || (grid.n > 0 && sameDynamics(T, m))) {
+    const wide = STANDARD_RANGE * Math.sqrt(W)
+    if (xLo > -wide) xLo = -wide
+    if (xHi < wide) xHi = wide
+  }
+  grid.n = 0
   const tol = greeks ? GREEKS_TOLERANCE : PRICE_TOLERANCE
   const h = chooseContour(T, m, W, xLo, xHi, tol)
   if (!(h > 0 && h < Infinity && W > 0 && W < Infinity)) return BatchStatus.NO_CONVERGENCE
@@ -445,14 +517,19 @@ export function buildGrid(T: number, m: Dynamics, xLo: number, xHi: number, gree
     let li = cf[1]!
     let jr = 0
     let ji = 0
+    // ln of the envelope's |φ|: with jumps, their factor at its largest over the rest of the line (the rotation
+    // e^{iu(μ + pδ²)} at 1, the decreasing Gaussian where it is now), since |φ| itself oscillates with it.
+    let lrEnv = lr
     if (jumps) {
       const fe = j0 * jg
       jr = lambda * (fe * jcr - 1 - p * kbar)
       ji = lambda * (fe * jci - u * kbar)
       lr += jr * T
       li += ji * T
+      lrEnv += lambda * (fe - 1 - p * kbar) * T
       jg *= jrt
       jrt *= jstep
+      if (jg < 1e-250) jg = jrt = 0
       const t = jcr * jsr - jci * jsi
       jci = jcr * jsi + jci * jsr
       jcr = t
@@ -465,6 +542,8 @@ export function buildGrid(T: number, m: Dynamics, xLo: number, xHi: number, gree
     const gi = gm * bci
     bg *= brt
     brt *= bstep
+    // Past e^{−575} the Gaussian is dropped before it reaches the (slow) subnormal range.
+    if (bg < 1e-250) bg = brt = 0
     {
       const t = bcr * bsr - bci * bsi
       bci = bcr * bsi + bci * bsr
@@ -492,7 +571,14 @@ export function buildGrid(T: number, m: Dynamics, xLo: number, xHi: number, gree
       nodeTRe[j] = w * (xr * cr + xi * ci) * icn
       nodeTIm[j] = w * (xi * cr - xr * ci) * icn
     }
-    const env = ((gm + mod) * scale) * (greeks ? 1 : Math.sqrt(icn))
+    // 1/|c| ≤ 1/Re c = 1/cr.
+    let emod = mod
+    if (jumps) {
+      // e^{lrEnv} = mod·e^y, y = lrEnv − lr ≥ 0; 1 + 2y ≥ e^y for y ≤ 1 saves the exponential.
+      const y = lrEnv - lr
+      emod = y < 1 ? mod * (1 + 2 * y) : Math.exp(lrEnv)
+    }
+    const env = ((gm + emod) * scale) / (greeks ? 1 : cr)
     if (!(env < Infinity)) return BatchStatus.NO_CONVERGENCE
     if (j > 0 && env <= prev && env <= tol * (1 - env / prev)) {
       if (++quiet >= 2) break
@@ -526,11 +612,14 @@ export const STANDARD_RANGE = 4
 /** The dynamics of the current grid. */
 const last = { v0: NaN, kappa: NaN, theta: NaN, sigma: NaN, rho: NaN, lambda: NaN, muJ: NaN, deltaJ: NaN }
 
-/** Whether the current grid serves (T, m) for strikes in [xLo, xHi] (same inputs, bit for bit). */
-const reusable = (T: number, m: Dynamics, xLo: number, xHi: number, greeks: boolean): boolean =>
-  grid.n > 0 && grid.greeks === greeks && grid.T === T && xLo >= grid.xLo && xHi <= grid.xHi &&
-  last.v0 === m.v0 && last.kappa === m.kappa && last.theta === m.theta && last.sigma === m.sigma &&
+/** Whether the current grid is for (T, m) (same inputs, bit for bit). */
+const sameDynamics = (T: number, m: Dynamics): boolean =>
+  grid.T === T && last.v0 === m.v0 && last.kappa === m.kappa && last.theta === m.theta && last.sigma === m.sigma &&
   last.rho === m.rho && last.lambda === m.lambda && last.muJ === m.muJ && last.deltaJ === m.deltaJ
+
+/** Whether the current grid serves (T, m) for strikes in [xLo, xHi]. */
+const reusable = (T: number, m: Dynamics, xLo: number, xHi: number, greeks: boolean): boolean =>
+  grid.n > 0 && grid.greeks === greeks && xLo >= grid.xLo && xHi <= grid.xHi && sameDynamics(T, m)
 
 /** Out of {@link sumsAt}: `[S, S_Δ, S_Γ, S_T]` for the Greeks. */
 export const sums = new Float64Array(4)

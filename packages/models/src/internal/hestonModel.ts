@@ -88,7 +88,7 @@ export const price = (
   checkOption(forward, strike, expiry, rate)
   const m = checkedDynamics(fields, params)
   const x = logMoneyness(forward, strike)
-  if (buildGrid(expiry, m, x, x, false) !== BatchStatus.OK) throw noConvergence(model)
+  if (buildGrid(expiry, m, x, x, false, true) !== BatchStatus.OK) throw noConvergence(model)
   const v = Math.exp(-rate * expiry) * Math.sqrt(forward) * Math.sqrt(strike) * fromIntegral(x, Math.sqrt(grid.W), sumAt(x), q)
   if (!(v < Infinity)) throw noConvergence(model)
   return v
@@ -117,7 +117,7 @@ export const greeks = (
   checkOption(forward, strike, expiry, rate)
   const m = checkedDynamics(fields, params)
   const x = logMoneyness(forward, strike)
-  if (buildGrid(expiry, m, x, x, true) !== BatchStatus.OK) throw noConvergence(model)
+  if (buildGrid(expiry, m, x, x, true, true) !== BatchStatus.OK) throw noConvergence(model)
   sumsAt(x)
   const S = sums[0]!
   const df = Math.exp(-rate * expiry)
@@ -175,7 +175,8 @@ const priceRun = (
     if (x > xHi) xHi = x
   }
   if (!(xLo <= xHi)) return
-  const shared = buildGrid(T, m, xLo, xHi, false) === BatchStatus.OK
+  // One strike (or one repeated) is priced on nodes of its own, the same as a scalar `price` of it.
+  const shared = buildGrid(T, m, xLo, xHi, false, xLo === xHi) === BatchStatus.OK
   for (let i = from; i < to; i++) {
     if (status[i] !== 0) continue
     const F = forward(i)
