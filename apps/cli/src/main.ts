@@ -6,6 +6,7 @@ import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
+import { backtest } from "./BacktestCommand.js"
 import { calibrate } from "./CalibrateCommand.js"
 import { chain } from "./ChainCommand.js"
 import { hedge, policies } from "./HedgeCommand.js"
@@ -16,7 +17,7 @@ import { VERSION } from "./Version.js"
 const hedgekit = Command.make("hedgekit", {}, () =>
   Console.log("hedgekit: dynamic hedging of options. Run `hedgekit --help` for the commands.")).pipe(
     Command.withDescription("Dynamic hedging of options, crypto options first."),
-    Command.withSubcommands([price, iv, greeks, risk, market, calibrate, chain, hedge, policies])
+    Command.withSubcommands([price, iv, greeks, risk, market, calibrate, chain, hedge, policies, backtest])
   )
 
 hedgekit.pipe(

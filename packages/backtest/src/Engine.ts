@@ -166,7 +166,10 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   // totals in USD of the whole account per path (options + cash + hedge): value, Greeks w.r.t. S, σ (all legs shifted), t
   const W = col(), D = col(), G = col(), V = col(), TH = col(), VA = col(), VO = col()
   const prevS = col(), prevW = col(), prevD = col(), prevG = col(), prevV = col(), prevTH = col(), prevVA = col(), prevVO = col()
-  const prevVol = col(), prevEq = col(), refVol = col()
+  const prevEq = col(), refVol = col()
+  // per leg (position-weighted, USD): vega, vanna, volga and the vol, now and at the previous step
+  const legVega = legs.map(() => col()), legVanna = legs.map(() => col()), legVolga = legs.map(() => col()), legVol = legs.map(() => col())
+  const prevLegVega = legs.map(() => col()), prevLegVanna = legs.map(() => col()), prevLegVolga = legs.map(() => col()), prevLegVol = legs.map(() => col())
   let prevT = NaN
   const equity0 = col()
 
@@ -209,8 +212,12 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     return coin ? d - (value + account.coin[i]! * S + account.usd[i]!) / S : d
   }
 
-  /** Values every leg at the market into `greeks` and the per-path totals (USD view, incl. cash and hedge). */
-  const value = (m: StepMarket): void => {
+  /** Options' USD value and delta per path (position-weighted), from the last valuation. */
+  const optW = col(), optD = col()
+  const attributing = config.attribution === true
+
+  /** Values every leg at the market into `greeks` and the per-path option totals (USD view). */
+  const valueOptions = (m: StepMarket): void => {
     for (let k = 0; k < L; k++) {
       const e = legs[k]!.expiryMs
       live[k] = e > m.timeMs
@@ -227,11 +234,19 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     }
     for (let i = 0; i < paths; i++) {
       const S = m.spot[i]!
-      let w = account.coin[i]! * S + account.usd[i]!, d = account.coin[i]!, g = 0, v = 0, th = 0, va = 0, vo = 0
+      let w = 0, d = 0, g = 0, v = 0, th = 0, va = 0, vo = 0
       let vegaAbs = 0, volSum = 0, gammaAbs = 0, tauSum = 0, expiring = 0, settle = NaN
       for (let k = 0; k < L; k++) {
-        if (!live[k]) continue
+        if (!live[k]) {
+          if (attributing) {
+            legVega[k]![i] = 0
+            legVanna[k]![i] = 0
+            legVolga[k]![i] = 0
+          }
+          continue
+        }
         const q = account.legs[k]![i]! * legs[k]!.multiplier
+        if (q === 0) continue
         const F = m.forward[k]![i]!
         const b = F / S
         const r = greeks[k]!
@@ -240,36 +255,54 @@ export const make = (config: EngineConfig, paths: number): Engine => {
         // Greeks of the USD value w.r.t. S (F = bS): inverse value is price/b, linear is price
         const s = inverse[k] ? 1 / b : 1
         const delta = r.delta[i]! * b * s, gamma = r.gamma[i]! * b * b * s, vega = r.vega[i]! * s
-        // Black-76: vanna = ∂Δ/∂σ = −Δ-part · d2/σ, volga = vega·d1·d2/σ
-        const sd = sig * Math.sqrt(T)
-        const d1 = Math.log(F / legs[k]!.strike) / sd + sd / 2, d2 = d1 - sd
         w += q * r.price[i]! * s
         d += q * delta
         g += q * gamma
         v += q * vega
-        th += q * r.theta[i]! * s
-        va -= (q * vega * d2) / (S * sd)
-        vo += (q * vega * d1 * d2) / sig
-        if (q !== 0) {
-          vegaAbs += Math.abs(q * vega)
-          volSum += Math.abs(q * vega) * sig
-          gammaAbs += Math.abs(q * gamma)
-          tauSum += Math.abs(q * gamma) * T
-          if (legs[k]!.expiryMs - m.timeMs <= DAY_MS && !(legs[k]!.expiryMs > settle)) {
-            if (legs[k]!.expiryMs !== settle) expiring = 0
-            settle = legs[k]!.expiryMs
-            expiring += q * (coin ? delta - (r.price[i]! * s) / S : delta)
-          }
+        const qv = Math.abs(q * vega), qg = Math.abs(q * gamma)
+        vegaAbs += qv
+        volSum += qv * sig
+        gammaAbs += qg
+        tauSum += qg * T
+        if (legs[k]!.expiryMs - m.timeMs <= DAY_MS && !(legs[k]!.expiryMs > settle)) {
+          if (legs[k]!.expiryMs !== settle) expiring = 0
+          settle = legs[k]!.expiryMs
+          expiring += q * (coin ? delta - (r.price[i]! * s) / S : delta)
+        }
+        if (attributing) {
+          // Black-76: vanna = ∂Δ/∂σ = −ν·d2/(S·σ√T), volga = ν·d1·d2/σ
+          const sd = sig * Math.sqrt(T)
+          const d1 = Math.log(F / legs[k]!.strike) / sd + sd / 2, d2 = d1 - sd
+          th += q * r.theta[i]! * s
+          legVega[k]![i] = q * vega
+          legVanna[k]![i] = (-q * vega * d2) / (S * sd)
+          legVolga[k]![i] = (q * vega * d1 * d2) / sig
+          legVol[k]![i] = sig
+          va -= (q * vega * d2) / (S * sd)
+          vo += (q * vega * d1 * d2) / sig
         }
       }
-      // the hedge: a perpetual or future holds no value once marked, only delta; spot coins are in the coin balance
-      if (h.kind !== "spot") d += account.hedge[i]! * hedgeUnitDelta(S, m.mark[i]!)
-      W[i] = w; D[i] = d; G[i] = g; V[i] = v; TH[i] = th; VA[i] = va; VO[i] = vo
+      optW[i] = w; optD[i] = d; G[i] = g; V[i] = v; TH[i] = th; VA[i] = va; VO[i] = vo
       refVol[i] = vegaAbs > 0 ? volSum / vegaAbs : (L > 0 ? m.vol[0]![i]! : 0)
       inputs.tau[i] = gammaAbs > 0 ? tauSum / gammaAbs : 0
       inputs.expiringDelta[i] = expiring
       inputs.settlementMs[i] = settle
     }
+  }
+
+  /** The account's USD value and delta per path: options, cash and the hedge (a perpetual or future holds no value
+   * once marked, only delta; spot coins are in the coin balance). */
+  const totals = (m: StepMarket): void => {
+    for (let i = 0; i < paths; i++) {
+      const S = m.spot[i]!
+      W[i] = optW[i]! + account.coin[i]! * S + account.usd[i]!
+      D[i] = optD[i]! + account.coin[i]! + (h.kind !== "spot" ? account.hedge[i]! * hedgeUnitDelta(S, m.mark[i]!) : 0)
+    }
+  }
+
+  const value = (m: StepMarket): void => {
+    valueOptions(m)
+    totals(m)
   }
 
   /** Equity per path in the accounting currency (hedge marked first). */
@@ -311,21 +344,29 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     bookFlows(m)
     for (let i = 0; i < paths; i++) {
       const S0 = prevS[i]!, S = m.spot[i]!, dS = S - S0
-      const dv = refVol[i]! - prevVol[i]!
       // derivatives of the account's value at the previous step, in the accounting currency
-      let d1 = prevD[i]!, d2 = prevG[i]!, th = prevTH[i]!, ve = prevV[i]!, va = prevVA[i]!, vo = prevVO[i]!
+      let d1 = prevD[i]!, d2 = prevG[i]!, th = prevTH[i]!
       if (coin) {
-        // W_coin = W/S: ∂S = Δ/S − W/S², ∂²S = Γ/S − 2Δ/S² + 2W/S³, ∂S∂σ = vanna/S − ν/S²; σ and t derivatives ÷ S
+        // W_coin = W/S: ∂S = Δ/S − W/S², ∂²S = Γ/S − 2Δ/S² + 2W/S³; t derivatives ÷ S
         const w = prevW[i]!
         const dUsd = d1
         d1 = dUsd / S0 - w / (S0 * S0)
         d2 = d2 / S0 - (2 * dUsd) / (S0 * S0) + (2 * w) / (S0 * S0 * S0)
         th /= S0
-        va = va / S0 - ve / (S0 * S0)
-        ve /= S0
-        vo /= S0
       }
-      const tDelta = d1 * dS, tGamma = 0.5 * d2 * dS * dS, tTheta = th * dt, tVega = ve * dv, tVanna = va * dS * dv, tVolga = 0.5 * vo * dv * dv
+      // each leg's own vol move: ν dσ, vanna dS dσ, ½ volga dσ² (coin view: ∂S∂σ = vanna/S − ν/S², σ derivatives ÷ S)
+      let tVega = 0, tVanna = 0, tVolga = 0
+      for (let k = 0; k < L; k++) {
+        const ve = prevLegVega[k]![i]!
+        if (ve === 0) continue
+        const dv = legVol[k]![i]! - prevLegVol[k]![i]!
+        const va = coin ? prevLegVanna[k]![i]! / S0 - ve / (S0 * S0) : prevLegVanna[k]![i]!
+        const scale = coin ? 1 / S0 : 1
+        tVega += ve * scale * dv
+        tVanna += va * dS * dv
+        tVolga += 0.5 * prevLegVolga[k]![i]! * scale * dv * dv
+      }
+      const tDelta = d1 * dS, tGamma = 0.5 * d2 * dS * dS, tTheta = th * dt
       attribution.delta[i]! += tDelta
       attribution.gamma[i]! += tGamma
       attribution.theta[i]! += tTheta
@@ -342,7 +383,12 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     for (let i = 0; i < paths; i++) {
       prevS[i] = m.spot[i]!
       prevW[i] = W[i]!; prevD[i] = D[i]!; prevG[i] = G[i]!; prevV[i] = V[i]!; prevTH[i] = TH[i]!; prevVA[i] = VA[i]!; prevVO[i] = VO[i]!
-      prevVol[i] = refVol[i]!
+      for (let k = 0; k < L; k++) {
+        prevLegVega[k]![i] = legVega[k]![i]!
+        prevLegVanna[k]![i] = legVanna[k]![i]!
+        prevLegVolga[k]![i] = legVolga[k]![i]!
+        prevLegVol[k]![i] = legVol[k]![i]!
+      }
       prevEq[i] = coin ? W[i]! / m.spot[i]! : W[i]!
     }
     snapshotFlows(m)
@@ -440,7 +486,7 @@ export const make = (config: EngineConfig, paths: number): Engine => {
         for (let i = 0; i < paths; i++) attribution.residual[i]! += eqScratch[i]! - equity0[i]! + flowDelta[i]!
       }
       decide(m)
-      value(m)
+      totals(m)
       remember(m)
     },
     step: (m) => {
@@ -449,7 +495,8 @@ export const make = (config: EngineConfig, paths: number): Engine => {
       value(m)
       if (config.attribution) attribute(m)
       decide(m)
-      value(m)
+      // a hedge trade moves cash and the hedge, not the options
+      totals(m)
       remember(m)
     },
     finish: (m) => {

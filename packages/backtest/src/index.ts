@@ -16,3 +16,4 @@ export * as Risk from "./Risk.js"
 export * as Simulate from "./Simulate.js"
 /** @since 0.1.0 */
 export * as Summary from "./Summary.js"
+export * as Report from "./Report.js"
