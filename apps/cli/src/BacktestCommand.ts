@@ -94,7 +94,7 @@ const time = (field: string, iso: string): number => {
   return t
 }
 
-interface Run {
+export interface Run {
   readonly name: string
   readonly summary: Summary.Summary
   readonly pnl: Float64Array
@@ -155,7 +155,7 @@ const runHistorical = async (config: BacktestConfig, base: string, name: string,
   }
 }
 
-const runSimulated = (config: BacktestConfig, name: string, policySpec: unknown): Run => {
+export const runSimulated = (config: BacktestConfig, name: string, policySpec: unknown): Run => {
   const source = config.source as typeof Simulated.Type
   const steps = Math.round((source.days * 1440) / source.stepMinutes)
   const process = (() => {

@@ -61,3 +61,34 @@ describe("hedgekit backtest", () => {
     expect(missing.stderr).toMatch(/cannot read the config/)
   })
 })
+
+describe("hedgekit frontier", () => {
+  it("sweeps policies on worker threads: wider bands and longer intervals cost less and leave more risk", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hk-fr-"))
+    const p = hedgekit(["frontier", "--config", "data/examples/backtest-gbm.json", "--paths", "300", "--workers", "2", "--report", dir, "--json"])
+    expect(p.status).toBe(0)
+    const out = JSON.parse(p.stdout)
+    expect(out.workers).toBe(2)
+    expect(out.points).toHaveLength(15)
+    for (const policy of ["time-interval", "delta-band"]) {
+      const pts = out.points.filter((x: { policy: string }) => x.policy === policy)
+      for (let i = 1; i < pts.length; i++) {
+        expect(pts[i].cost).toBeLessThan(pts[i - 1].cost)
+        expect(pts[i].risk).toBeGreaterThan(pts[i - 1].risk)
+      }
+    }
+    // Whalley–Wilmott: more risk aversion, a narrower band — more cost, less risk
+    const ww = out.points.filter((x: { policy: string }) => x.policy === "whalley-wilmott")
+    for (let i = 1; i < ww.length; i++) expect(ww[i].risk).toBeLessThan(ww[i - 1].risk)
+    expect(p.stderr).toMatch(/15\/15/)
+    // the same points as one worker: the paths do not depend on how the sweep is split
+    const one = JSON.parse(hedgekit(["frontier", "--config", "data/examples/backtest-gbm.json", "--paths", "300", "--workers", "1", "--json"]).stdout)
+    expect(one.points.map((x: { risk: number }) => x.risk)).toEqual(out.points.map((x: { risk: number }) => x.risk))
+  })
+
+  it("needs a simulated source", () => {
+    const p = hedgekit(["frontier", "--config", "data/examples/backtest-demo.json"])
+    expect(p.status).toBe(1)
+    expect(p.stderr).toMatch(/simulated source|frontier/)
+  })
+})
