@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs"
 import { dirname, resolve } from "node:path"
 import { Replay, Report, Simulate, Summary } from "@hedgekit/backtest"
-import { Binance, Deribit, merge } from "@hedgekit/data"
+import { Binance, Deribit, merge, Tardis } from "@hedgekit/data"
 import { Costs, Policies } from "@hedgekit/hedging"
 import { Grid, Paths, Process } from "@hedgekit/paths"
 import { Instrument } from "@hedgekit/sdk"
@@ -25,7 +25,13 @@ const Iso = Schema.String
 const Historical = Schema.Struct({
   kind: Schema.Literal("historical"),
   /** Deribit option-chain CSVs (the layout of data/deribit). */
-  options: Schema.Array(Schema.String),
+  options: Schema.optional(Schema.Array(Schema.String)),
+  /** Tardis.dev CSV files (plain or .gz): `options_chain` and `derivative_ticker` (index, perpetual marks, funding). */
+  tardis: Schema.optional(Schema.Struct({
+    optionsChain: Schema.optional(Schema.Array(Schema.String)),
+    derivativeTicker: Schema.optional(Schema.Array(Schema.String)),
+    clock: Schema.optional(Schema.Literals(["local", "exchange"]))
+  })),
   /** Hourly perpetual bars (Binance layout) for the hedge's price. */
   perpetual: Schema.optional(Schema.String),
   /** The perpetual's funding (Binance layout). */
@@ -113,8 +119,11 @@ const runHistorical = async (config: BacktestConfig, base: string, name: string,
   const fromMs = source.from !== undefined ? time("source.from", source.from) : undefined
   const toMs = source.to !== undefined ? time("source.to", source.to) : undefined
   const window = { fromMs, toMs }
+  const tardis = { ...window, ...(source.tardis?.clock ? { clock: source.tardis.clock } : {}) }
   const files = [
-    ...source.options.map((f) => Deribit.optionChain(resolve(base, f), window)),
+    ...(source.options ?? []).map((f) => Deribit.optionChain(resolve(base, f), window)),
+    ...(source.tardis?.optionsChain ?? []).map((f) => Tardis.optionsChain(resolve(base, f), tardis)),
+    ...(source.tardis?.derivativeTicker ?? []).map((f) => Tardis.derivativeTicker(resolve(base, f), tardis)),
     ...(source.perpetual !== undefined ? [Binance.perpetualBars(resolve(base, source.perpetual), { ...window, symbol: config.hedge.instrument.symbol })] : []),
     ...(source.funding !== undefined ? [Binance.funding(resolve(base, source.funding), { ...window, symbol: config.hedge.instrument.symbol })] : [])
   ]
@@ -259,7 +268,7 @@ export const backtest = Command.make(
         try: () => Report.write(reportDir, {
           title,
           source: config.source.kind === "historical"
-            ? `historical: ${[...config.source.options, config.source.perpetual, config.source.funding].filter((f) => f !== undefined).join(", ")}`
+            ? `historical: ${[...(config.source.options ?? []), ...(config.source.tardis?.optionsChain ?? []), ...(config.source.tardis?.derivativeTicker ?? []), config.source.perpetual, config.source.funding].filter((f) => f !== undefined).join(", ")}`
             : `simulated: ${config.source.process}, ${config.source.paths} paths`,
           accounting: config.accounting,
           currency: runs[0]!.summary.currency,

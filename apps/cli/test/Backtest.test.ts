@@ -92,3 +92,34 @@ describe("hedgekit frontier", () => {
     expect(p.stderr).toMatch(/simulated source|frontier/)
   })
 })
+
+describe("hedgekit backtest on Tardis.dev files", () => {
+  it("replays options_chain and derivative_ticker files (here the data package's Tardis-format fixtures)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hk-tardis-"))
+    const fixtures = join(root, "packages/data/test/fixtures/tardis")
+    const config = {
+      source: {
+        kind: "historical",
+        tardis: {
+          optionsChain: [join(fixtures, "deribit_options_chain_2020-04-01_OPTIONS.csv.gz")],
+          derivativeTicker: [join(fixtures, "deribit_derivative_ticker_2020-04-01_FUTURES.csv")]
+        },
+        spot: "index"
+      },
+      book: { open: "2020-04-01T00:00:00Z", legs: [{ symbol: "BTC-3APR20-6500-C", quantity: -1 }] },
+      hedge: { instrument: { kind: "perpetual", symbol: "BTC-PERPETUAL", underlying: "BTC", settlement: "inverse", contractSize: 10 }, lot: 1, fees: { maker: 0, taker: 0.0005 }, halfSpread: 0.00005 },
+      accounting: "coin",
+      policies: [{ name: "band", policy: { policy: "delta-band", params: { halfWidthCoins: 0.1 } } }]
+    }
+    const file = join(dir, "tardis.json")
+    writeFileSync(file, JSON.stringify(config))
+    const p = hedgekit(["backtest", "--config", file, "--json"])
+    expect(p.stderr).toBe("")
+    const out = JSON.parse(p.stdout)
+    expect(out.paths).toBe(1)
+    expect(out.currency).toBe("BTC")
+    // the short call's delta (≈ −0.41 coin) is outside the 0.1 band at the opening: one hedge trade
+    expect(out.rebalances).toBeGreaterThanOrEqual(1)
+    expect(out.runs[0].notes[0]).toMatch(/opened 2020-04-01T00:00:00/)
+  })
+})
