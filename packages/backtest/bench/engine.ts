@@ -4,7 +4,11 @@
  * - a plain C++ loop (bench/loop.cpp, g++ -O2: GBM, the Black-Scholes delta through std::erfc, the band, the costs),
  * - a plain JavaScript loop doing the same work,
  * - the real engine (`Simulate.run`: paths from `@hedgekit/paths`, Black-76 valuation of the book, the SDK's policy
- *   runner, the cost model, exact accounting; attribution off) on one core, and on two `worker_threads`.
+ *   runner, the cost model, exact accounting; attribution off) on one core with the paths' normals by inversion
+ *   and by the Ziggurat, and with the Ziggurat on two `worker_threads` (timed from when both workers are warmed
+ *   up, and with their start-up).
+ *
+ * Environment: PATHS (default 10,000), REPS (runs per engine figure, median; default 3).
  *
  *   cd packages/backtest && npx -y pnpm@10.34.9 run bench
  */
@@ -13,6 +17,7 @@ import { existsSync, mkdirSync } from "node:fs"
 import * as os from "node:os"
 import { Worker } from "node:worker_threads"
 import { DAYS, K, S0, VOL, runShare } from "./engineRun.js"
+import type { NormalMethod } from "./engineRun.js"
 
 const PATHS = Number(process.env["PATHS"] ?? 10_000), STEPS = 720
 
@@ -65,28 +70,60 @@ const plain = (): number => {
   return Number(process.hrtime.bigint() - start) / 1e9
 }
 
-const workers = async (n: number): Promise<number> => {
+/** Runs the paths on `n` workers; wall time with the workers' start-up, and from "go" (all warmed up) to the last result. */
+const workers = async (n: number, normals: NormalMethod): Promise<{ wall: number; compute: number; cpu: number; meanPnl: number }> => {
   // shares start on the generator's 64-path stream blocks, so the workers draw exactly the one-core run's paths
   const share = 64 * Math.ceil(PATHS / n / 64)
   const url = new URL("./engineWorker.js", import.meta.url)
   const start = process.hrtime.bigint()
-  await Promise.all(Array.from({ length: n }, (_, w) => new Promise((resolve, reject) => {
+  const pool = Array.from({ length: n }, (_, w) => {
     const first = w * share
-    const worker = new Worker(url, { workerData: { paths: Math.min(share, PATHS - first), steps: STEPS, firstPath: first } })
-    worker.once("message", resolve)
+    const paths = Math.min(share, PATHS - first)
+    const worker = new Worker(url, { workerData: { paths, steps: STEPS, firstPath: first, normals } })
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.once("message", () => resolve())
+      worker.once("error", reject)
+    })
+    return { worker, paths, ready }
+  })
+  await Promise.all(pool.map((p) => p.ready))
+  const go = process.hrtime.bigint()
+  const results = await Promise.all(pool.map(({ worker, paths }) => new Promise<{ meanPnl: number; cpuSeconds: number; paths: number }>((resolve, reject) => {
+    worker.once("message", (r: { meanPnl: number; cpuSeconds: number }) => resolve({ ...r, paths }))
     worker.once("error", reject)
+    worker.postMessage("go")
   })))
-  return Number(process.hrtime.bigint() - start) / 1e9
+  const end = process.hrtime.bigint()
+  await Promise.all(pool.map(({ worker }) => worker.terminate()))
+  const meanPnl = results.reduce((a, r) => a + r.meanPnl * r.paths, 0) / PATHS
+  // the slowest worker's CPU time: the wall time the run would take with a free core per worker
+  const cpu = Math.max(...results.map((r) => r.cpuSeconds))
+  return { wall: Number(end - start) / 1e9, compute: Number(end - go) / 1e9, cpu, meanPnl }
 }
 
+const REPS = Number(process.env["REPS"] ?? 3)
+const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 const ns = (s: number) => `${((s / (PATHS * STEPS)) * 1e9).toFixed(0)} ns per path-step`
-console.log(`backtest engine — ${PATHS} paths × ${STEPS} hourly steps; ${os.cpus()[0]?.model ?? "cpu"}, ${os.availableParallelism()} cores, node ${process.version}`)
+console.log(`backtest engine — ${PATHS} paths × ${STEPS} hourly steps; ${os.cpus()[0]?.model ?? "cpu"}, ${os.availableParallelism()} cores, node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}; engine figures are medians of ${REPS} runs`)
 const c = cxx()
-console.log(c === undefined ? "C++ loop (g++ -O2):        skipped (no g++)" : `C++ loop (g++ -O2):        ${c.toFixed(3)} s  ${ns(c)}`)
+console.log(c === undefined ? "C++ loop (g++ -O2):                  skipped (no g++)" : `C++ loop (g++ -O2):                  ${c.toFixed(3)} s  ${ns(c)}`)
 const js = plain()
-console.log(`plain JavaScript loop:     ${js.toFixed(3)} s  ${ns(js)}`)
-runShare(500, STEPS, 0) // warm-up
-const one = runShare(PATHS, STEPS, 0)
-console.log(`engine, one core:          ${one.seconds.toFixed(3)} s  ${ns(one.seconds)}${c ? `  (${(one.seconds / c).toFixed(2)}× the C++ loop)` : ""}`)
-const two = await workers(2)
-console.log(`engine, two workers:       ${two.toFixed(3)} s  ${ns(two)}  (${(one.seconds / two).toFixed(2)}× faster than one core, worker start-up included)`)
+console.log(`plain JavaScript loop:               ${js.toFixed(3)} s  ${ns(js)}`)
+const vsC = (s: number) => (c ? `  (${(s / c).toFixed(2)}× the C++ loop)` : "")
+const oneCore = (normals: NormalMethod) => {
+  runShare(512, STEPS, 0, normals) // warm-up
+  const runs = Array.from({ length: REPS }, () => runShare(PATHS, STEPS, 0, normals))
+  return { seconds: median(runs.map((r) => r.seconds)), cpu: median(runs.map((r) => r.cpuSeconds)), meanPnl: runs[0]!.meanPnl }
+}
+const inv = oneCore("inversion")
+console.log(`engine, one core, inversion normals: ${inv.seconds.toFixed(3)} s  ${ns(inv.seconds)}${vsC(inv.seconds)}`)
+const one = oneCore("ziggurat")
+console.log(`engine, one core, Ziggurat normals:  ${one.seconds.toFixed(3)} s  ${ns(one.seconds)}${vsC(one.seconds)}`)
+const twos = []
+for (let r = 0; r < REPS; r++) twos.push(await workers(2, "ziggurat"))
+const wall = median(twos.map((t) => t.wall)), compute = median(twos.map((t) => t.compute)), cpu = median(twos.map((t) => t.cpu))
+console.log(`engine, two workers, Ziggurat:       ${compute.toFixed(3)} s  ${ns(compute)}${vsC(compute)}  (${(one.seconds / compute).toFixed(2)}× faster than one core, after the workers' start-up and warm-up)`)
+console.log(`  with the workers' start-up:        ${wall.toFixed(3)} s  ${ns(wall)}  (${(one.seconds / wall).toFixed(2)}× faster than one core)`)
+console.log(`  CPU time (the slowest worker's vs one core's; what the wall times would be with a free core each): ${cpu.toFixed(2)} s vs ${one.cpu.toFixed(2)} s, ${(one.cpu / cpu).toFixed(2)}×`)
+const same = Math.abs(twos[0]!.meanPnl - one.meanPnl) <= 1e-9 * Math.abs(one.meanPnl)
+console.log(`mean P&L: one core ${one.meanPnl.toFixed(4)}, two workers ${twos[0]!.meanPnl.toFixed(4)}${same ? " (the same paths)" : " (DIFFERENT)"}; inversion ${inv.meanPnl.toFixed(4)}`)

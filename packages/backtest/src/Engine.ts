@@ -154,14 +154,32 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   const col = () => new Float64Array(paths)
   const coin = accounting === "coin"
 
-  // valuation scratch: one batch per leg
-  const isCall = legs.map((l) => new Uint8Array(paths).fill(l.optionType === "call" ? 1 : 0))
-  const strike = legs.map((l) => new Float64Array(paths).fill(l.strike))
-  const expiry = legs.map(() => col())
-  const rate = col()
-  const greeks = legs.map(() => ({ price: col(), delta: col(), gamma: col(), vega: col(), theta: col(), rho: col() }))
-  const status = new Uint8Array(paths)
+  // valuation columns: one batch per leg, in the Black-76 kernel's own memory (the batch then copies nothing);
+  // type, strike and rate are fixed, expiry, forward and vol are written each step
+  const frames = legs.map((l) => {
+    const c = Black76.makeWasmColumns(paths)
+    c.input.isCall.fill(l.optionType === "call" ? 1 : 0)
+    c.input.strike.fill(l.strike)
+    c.input.rate.fill(0)
+    return c
+  })
+  const expiry = frames.map((c) => c.input.expiry)
+  const greeks = frames.map((c) => c.out)
   const live = legs.map(() => true)
+  // per leg, for the row loops: the Greeks' columns, the multiplier, the expiry, and per step the time to expiry
+  // (years) and whether the leg settles within a day
+  const priceOf = greeks.map((g) => g.price), deltaOf = greeks.map((g) => g.delta), gammaOf = greeks.map((g) => g.gamma)
+  const vegaOf = greeks.map((g) => g.vega), thetaOf = greeks.map((g) => g.theta)
+  const multiplier = Float64Array.from(legs, (l) => l.multiplier)
+  const expiryMs = Float64Array.from(legs, (l) => l.expiryMs)
+  const inverseLeg = Uint8Array.from(inverse, (x) => (x ? 1 : 0))
+  const tauOf = new Float64Array(L)
+  const nearOf = new Uint8Array(L)
+  // the hedge instrument, resolved once: its delta per unit is 1 (spot), contractSize/mark (inverse) or
+  // contractSize·mark/S (linear)
+  const spotHedge = h.kind === "spot"
+  const inverseHedge = h.kind !== "spot" && h.settlement === "inverse"
+  const contractSize = h.kind === "spot" ? 1 : h.contractSize
 
   // totals in USD of the whole account per path (options + cash + hedge): value, Greeks w.r.t. S, σ (all legs shifted), t
   const W = col(), D = col(), G = col(), V = col(), TH = col(), VA = col(), VO = col()
@@ -186,6 +204,8 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     lot: config.hedge.lot, minimum: config.hedge.minimum ?? config.hedge.lot, legs: [] as Array<RebalancePolicy.OptionLegColumns>,
     deltaAtVolScale: (row: number, scale: number): number => revalueDelta(row, scale)
   }
+  // the hedge's one-way cost (taker fee and half-spread) is the same at every step
+  inputs.cost.fill(config.hedge.fees.taker + config.hedge.halfSpread)
   const outputs = RebalancePolicy.makeOutputs(paths, 0)
   const state = RebalancePolicy.makeState(policy, paths)
   let current: StepMarket | undefined
@@ -216,24 +236,64 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   const optW = col(), optD = col()
   const attributing = config.attribution === true
 
-  /** Values every leg at the market into `greeks` and the per-path option totals (USD view). */
-  const valueOptions = (m: StepMarket): void => {
+  /** Each leg's state at the market's time: live, years to expiry, settling within a day. */
+  const legsAt = (timeMs: number): void => {
     for (let k = 0; k < L; k++) {
-      const e = legs[k]!.expiryMs
-      live[k] = e > m.timeMs
+      const e = expiryMs[k]!
+      live[k] = e > timeMs
+      tauOf[k] = (e - timeMs) / YEAR_MS
+      nearOf[k] = e - timeMs <= DAY_MS ? 1 : 0
+    }
+  }
+
+  /** Values every live leg at the market into `greeks` (the kernel's columns: forward and vol copied in). */
+  const valueLegs = (m: StepMarket): void => {
+    legsAt(m.timeMs)
+    for (let k = 0; k < L; k++) {
       if (!live[k]) continue
-      const T = (e - m.timeMs) / YEAR_MS
-      expiry[k]!.fill(T)
-      Black76.greeksBatch(
-        { length: paths, isCall: isCall[k]!, forward: m.forward[k]!, strike: strike[k]!, expiry: expiry[k]!, rate, vol: m.vol[k]! },
-        greeks[k]!, status
-      )
+      const f = frames[k]!
+      f.input.expiry.fill(tauOf[k]!)
+      f.input.forward.set(rows(m.forward[k]!))
+      f.input.vol.set(rows(m.vol[k]!))
+      Black76.greeksBatch(f.input, f.out, f.status)
+      const status = f.status
       for (let i = 0; i < paths; i++) {
         if (status[i] !== 0) throw new InvalidInput({ field: `vol/forward of ${legs[k]!.symbol} on path ${i}`, value: { forward: m.forward[k]![i], vol: m.vol[k]![i] }, expected: "a positive forward and vol" })
       }
     }
+  }
+
+  /** A column of the market as `paths` rows. */
+  const rows = (c: Float64Array): Float64Array => (c.length === paths ? c : c.subarray(0, paths))
+
+  /**
+   * Row by row: marks the hedge at the market, totals the options (from the last `valueLegs`) and the account
+   * (USD value and delta: options, cash and the hedge — a perpetual or future holds no value once marked, only
+   * delta; spot coins are in the coin balance), and with `fill` writes the policy's inputs. One pass over the
+   * columns.
+   */
+  const markAndTotal = (m: StepMarket, fill: boolean): void => {
+    const spot = m.spot, markCol = m.mark
+    const cash = account.coin, usd = account.usd, pos = account.hedge, ref = account.hedgeRef
+    // the columns the policy's inputs share with the market
+    if (fill) fillMarket(m)
+    // Greeks and the reference vol are kept for a later fill or the attribution
+    const keep = !fill || attributing
+    const position = account.legs, forward = m.forward, vols = m.vol
+    const { tau, expiringDelta, settlementMs, vol: volIn, unitDelta, hedgeDelta: hedgeIn, bookDelta, bookGamma, bookVega } = inputs
     for (let i = 0; i < paths; i++) {
-      const S = m.spot[i]!
+      const S = spot[i]!
+      const mark = markCol[i]!
+      if (!spotHedge) {
+        // Accounting.markHedge
+        const r = ref[i]!
+        const q = pos[i]!
+        if (q !== 0 && r === r) {
+          if (inverseHedge) cash[i]! += q * contractSize * (1 / r - 1 / mark)
+          else usd[i]! += q * contractSize * (mark - r)
+        }
+        ref[i] = mark
+      }
       let w = 0, d = 0, g = 0, v = 0, th = 0, va = 0, vo = 0
       let vegaAbs = 0, volSum = 0, gammaAbs = 0, tauSum = 0, expiring = 0, settle = NaN
       for (let k = 0; k < L; k++) {
@@ -245,17 +305,17 @@ export const make = (config: EngineConfig, paths: number): Engine => {
           }
           continue
         }
-        const q = account.legs[k]![i]! * legs[k]!.multiplier
+        const q = position[k]![i]! * multiplier[k]!
         if (q === 0) continue
-        const F = m.forward[k]![i]!
-        const b = F / S
-        const r = greeks[k]!
-        const sig = m.vol[k]![i]!
-        const T = expiry[k]![i]!
+        const F = forward[k]![i]!
+        const b = F === S ? 1 : F / S // (F/F is 1 exactly: a division saved where forward = index)
+        const sig = vols[k]![i]!
+        const T = tauOf[k]!
         // Greeks of the USD value w.r.t. S (F = bS): inverse value is price/b, linear is price
-        const s = inverse[k] ? 1 / b : 1
-        const delta = r.delta[i]! * b * s, gamma = r.gamma[i]! * b * b * s, vega = r.vega[i]! * s
-        w += q * r.price[i]! * s
+        const s = inverseLeg[k] === 1 ? 1 / b : 1
+        const price = priceOf[k]![i]!
+        const delta = deltaOf[k]![i]! * b * s, gamma = gammaOf[k]![i]! * b * b * s, vega = vegaOf[k]![i]! * s
+        w += q * price * s
         d += q * delta
         g += q * gamma
         v += q * vega
@@ -264,16 +324,16 @@ export const make = (config: EngineConfig, paths: number): Engine => {
         volSum += qv * sig
         gammaAbs += qg
         tauSum += qg * T
-        if (legs[k]!.expiryMs - m.timeMs <= DAY_MS && !(legs[k]!.expiryMs > settle)) {
-          if (legs[k]!.expiryMs !== settle) expiring = 0
-          settle = legs[k]!.expiryMs
-          expiring += q * (coin ? delta - (r.price[i]! * s) / S : delta)
+        if (nearOf[k] === 1 && !(expiryMs[k]! > settle)) {
+          if (expiryMs[k] !== settle) expiring = 0
+          settle = expiryMs[k]!
+          expiring += q * (coin ? delta - (price * s) / S : delta)
         }
         if (attributing) {
           // Black-76: vanna = ∂Δ/∂σ = −ν·d2/(S·σ√T), volga = ν·d1·d2/σ
           const sd = sig * Math.sqrt(T)
           const d1 = Math.log(F / legs[k]!.strike) / sd + sd / 2, d2 = d1 - sd
-          th += q * r.theta[i]! * s
+          th += q * thetaOf[k]![i]! * s
           legVega[k]![i] = q * vega
           legVanna[k]![i] = (-q * vega * d2) / (S * sd)
           legVolga[k]![i] = (q * vega * d1 * d2) / sig
@@ -282,27 +342,88 @@ export const make = (config: EngineConfig, paths: number): Engine => {
           vo += (q * vega * d1 * d2) / sig
         }
       }
-      optW[i] = w; optD[i] = d; G[i] = g; V[i] = v; TH[i] = th; VA[i] = va; VO[i] = vo
-      refVol[i] = vegaAbs > 0 ? volSum / vegaAbs : (L > 0 ? m.vol[0]![i]! : 0)
-      inputs.tau[i] = gammaAbs > 0 ? tauSum / gammaAbs : 0
-      inputs.expiringDelta[i] = expiring
-      inputs.settlementMs[i] = settle
+      optW[i] = w
+      optD[i] = d
+      const vol = vegaAbs > 0 ? volSum / vegaAbs : (L > 0 ? m.vol[0]![i]! : 0)
+      if (keep) {
+        G[i] = g; V[i] = v; refVol[i] = vol
+        if (attributing) {
+          TH[i] = th; VA[i] = va; VO[i] = vo
+        }
+      }
+      tau[i] = gammaAbs > 0 ? tauSum / gammaAbs : 0
+      expiringDelta[i] = expiring
+      settlementMs[i] = settle
+      const unit = spotHedge ? 1 : inverseHedge ? contractSize / mark : (contractSize * mark) / S
+      const c = cash[i]!
+      const W_ = w + c * S + usd[i]!
+      const hedgeDelta = pos[i]! * unit
+      const D_ = d + c + (spotHedge ? 0 : hedgeDelta)
+      W[i] = W_
+      D[i] = D_
+      if (fill) {
+        // fillRow, inline
+        volIn[i] = vol
+        unitDelta[i] = unit
+        hedgeIn[i] = hedgeDelta
+        const dUsd = D_ - hedgeDelta
+        if (coin) {
+          bookDelta[i] = dUsd - W_ / S
+          bookGamma[i] = g - dUsd / S + W_ / (S * S)
+          bookVega[i] = v / S
+        } else {
+          bookDelta[i] = dUsd
+          bookGamma[i] = g
+          bookVega[i] = v
+        }
+      }
     }
   }
 
-  /** The account's USD value and delta per path: options, cash and the hedge (a perpetual or future holds no value
-   * once marked, only delta; spot coins are in the coin balance). */
-  const totals = (m: StepMarket): void => {
+  /** The policy's inputs of every row that come from the market as they are: time, index, forward. */
+  const fillMarket = (m: StepMarket): void => {
+    inputs.timeMs.fill(m.timeMs)
+    inputs.spot.set(rows(m.spot))
+    inputs.forward.set(rows(L > 0 ? m.forward[0]! : m.spot))
+  }
+
+  /** The rest of row i's policy inputs: the book is everything but the hedge. */
+  const fillRow = (i: number, S: number, vol: number, unit: number, hedgeDelta: number, w: number, dTotal: number, gamma: number, vega: number): void => {
+    inputs.vol[i] = vol
+    inputs.unitDelta[i] = unit
+    inputs.hedgeDelta[i] = hedgeDelta
+    const dUsd = dTotal - hedgeDelta
+    let d = dUsd, g = gamma, v = vega
+    if (coin) {
+      d = dUsd - w / S
+      g = gamma - dUsd / S + w / (S * S)
+      v = vega / S
+    }
+    inputs.bookDelta[i] = d
+    inputs.bookGamma[i] = g
+    inputs.bookVega[i] = v
+  }
+
+  /** The policy's inputs of every row from the current totals. */
+  const fillInputs = (m: StepMarket): void => {
+    fillMarket(m)
     for (let i = 0; i < paths; i++) {
       const S = m.spot[i]!
-      W[i] = optW[i]! + account.coin[i]! * S + account.usd[i]!
-      D[i] = optD[i]! + account.coin[i]! + (h.kind !== "spot" ? account.hedge[i]! * hedgeUnitDelta(S, m.mark[i]!) : 0)
+      const unit = hedgeUnitDelta(S, m.mark[i]!)
+      fillRow(i, S, refVol[i]!, unit, account.hedge[i]! * unit, W[i]!, D[i]!, G[i]!, V[i]!)
     }
   }
 
+  /** Totals of row i after a hedge trade (the options do not move). */
+  const totalRow = (i: number, S: number, mark: number): void => {
+    W[i] = optW[i]! + account.coin[i]! * S + account.usd[i]!
+    D[i] = optD[i]! + account.coin[i]! + (spotHedge ? 0 : account.hedge[i]! * hedgeUnitDelta(S, mark))
+  }
+
+  /** Marks the hedge, values the book and totals the account. */
   const value = (m: StepMarket): void => {
-    valueOptions(m)
-    totals(m)
+    valueLegs(m)
+    markAndTotal(m, false)
   }
 
   /** Equity per path in the accounting currency (hedge marked first). */
@@ -404,38 +525,24 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     }
   }
 
-  /** Decides and trades the hedge on every path. */
+  /**
+   * Decides from the policy's inputs (filled) and trades the hedge on every path; the totals of the rows that
+   * traded follow (a hedge trade moves cash and the hedge, not the options).
+   */
   const decide = (m: StepMarket): void => {
-    const { fees, halfSpread } = config.hedge
-    const kappa = fees.taker + halfSpread
-    for (let i = 0; i < paths; i++) {
-      const S = m.spot[i]!
-      const unit = hedgeUnitDelta(S, m.mark[i]!)
-      inputs.timeMs[i] = m.timeMs
-      inputs.spot[i] = S
-      inputs.forward[i] = L > 0 ? m.forward[0]![i]! : S
-      inputs.vol[i] = refVol[i]!
-      inputs.unitDelta[i] = unit
-      inputs.cost[i] = kappa
-      const hedgeDelta = account.hedge[i]! * unit
-      inputs.hedgeDelta[i] = hedgeDelta
-      // the book is everything but the hedge
-      const w = W[i]!
-      const dUsd = D[i]! - hedgeDelta
-      let d = dUsd, g = G[i]!, v = V[i]!
-      if (coin) {
-        d = dUsd - w / S
-        g = G[i]! - dUsd / S + w / (S * S)
-        v = V[i]! / S
-      }
-      inputs.bookDelta[i] = d
-      inputs.bookGamma[i] = g
-      inputs.bookVega[i] = v
-    }
     RebalancePolicy.evaluate(policy, inputs, state, outputs)
-    if (config.attribution) snapshotFlows(m)
+    if (attributing) snapshotFlows(m)
+    trade(m)
+    // a trade's fee and spread are paid at once: they are the whole of its P&L at the mark
+    if (attributing) bookFlows(m)
+  }
+
+  /** Sends the last decision's orders. */
+  const trade = (m: StepMarket): void => {
+    const { fees, halfSpread } = config.hedge
+    const quantity = outputs.quantity
     for (let i = 0; i < paths; i++) {
-      const q = outputs.quantity[i]!
+      const q = quantity[i]!
       if (q === 0) continue
       const mark = m.mark[i]!
       const price = mark * (1 + Math.sign(q) * halfSpread)
@@ -445,9 +552,8 @@ export const make = (config: EngineConfig, paths: number): Engine => {
         : Costs.futureFee(fees, "taker", h.settlement, size, price)
       Accounting.tradeHedge(account, i, q, price, mark, fee)
       trades[i]! += 1
+      totalRow(i, m.spot[i]!, mark)
     }
-    // a trade's fee and spread are paid at once: they are the whole of its P&L at the mark
-    if (config.attribution) bookFlows(m)
   }
 
   const engine: Engine = {
@@ -460,7 +566,6 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     outputs,
     open: (m) => {
       current = m
-      for (let i = 0; i < paths; i++) Accounting.markHedge(account, i, m.mark[i]!)
       value(m)
       equityInto(equity0, m)
       snapshotFlows(m)
@@ -479,32 +584,38 @@ export const make = (config: EngineConfig, paths: number): Engine => {
         }
       }
       value(m)
-      if (config.attribution) {
+      if (attributing) {
         bookFlows(m)
         // opening at the mark costs only fees and spread: anything else is the residual
         equityInto(eqScratch, m)
         for (let i = 0; i < paths; i++) attribution.residual[i]! += eqScratch[i]! - equity0[i]! + flowDelta[i]!
       }
+      fillInputs(m)
       decide(m)
-      totals(m)
       remember(m)
     },
     step: (m) => {
       current = m
-      for (let i = 0; i < paths; i++) Accounting.markHedge(account, i, m.mark[i]!)
-      value(m)
-      if (config.attribution) attribute(m)
-      decide(m)
-      // a hedge trade moves cash and the hedge, not the options
-      totals(m)
-      remember(m)
+      if (attributing) {
+        value(m)
+        attribute(m)
+        fillInputs(m)
+        decide(m)
+        remember(m)
+      } else {
+        // one pass marks, totals and fills the policy's inputs; nothing is remembered for attribution
+        valueLegs(m)
+        markAndTotal(m, true)
+        decide(m)
+      }
     },
     finish: (m) => {
       current = m
-      for (let i = 0; i < paths; i++) Accounting.markHedge(account, i, m.mark[i]!)
       value(m)
-      if (config.attribution) attribute(m)
-      remember(m)
+      if (attributing) {
+        attribute(m)
+        remember(m)
+      }
     },
     fund: (timeMs, rate, intervalMs, mode, mark) => {
       for (let i = 0; i < paths; i++) {

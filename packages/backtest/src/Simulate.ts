@@ -95,7 +95,9 @@ export const run = (source: PathSource, config: SimulationConfig): Engine.Engine
   }, n)
   const spot = new Float64Array(n)
   const vol = legs.map(() => new Float64Array(n).fill(config.impliedVol))
-  const market = (k: number): Engine.StepMarket => ({ timeMs: toMs(times[k]!), spot, mark: spot, forward: legs.map(() => spot), vol })
+  const forward = legs.map(() => spot)
+  const market = (k: number): Engine.StepMarket => ({ timeMs: toMs(times[k]!), spot, mark: spot, forward, vol })
+  const expiries = legs.map((l) => l.expiryMs)
   const fundEveryMs = config.funding ? config.funding.intervalHours * 3_600_000 : Infinity
   source.read(spot)
   engine.open(market(0))
@@ -107,7 +109,7 @@ export const run = (source: PathSource, config: SimulationConfig): Engine.Engine
     if (config.funding && Math.floor(m.timeMs / fundEveryMs) > Math.floor(prevMs / fundEveryMs)) {
       engine.fund(m.timeMs, config.funding.rate, fundEveryMs, "discrete", spot)
     }
-    for (const e of new Set(legs.filter((l) => l.expiryMs === m.timeMs).map((l) => l.expiryMs))) engine.settle(e, spot)
+    if (expiries.includes(m.timeMs)) engine.settle(m.timeMs, spot)
     if (k === source.steps || m.timeMs >= last) {
       engine.finish(m)
       break

@@ -36,6 +36,7 @@ const rows: Array<[string, string]> = []
 rows.push(["uniforms (Xoshiro256.fillUniforms)", fmt(N / time(() => Xoshiro256.fillUniforms(g, buf), 9))])
 rows.push(["normals (Normals.fill, AS241)", fmt(N / time(() => Normals.fill(g, buf), 9))])
 rows.push(["normals (Normals.fillAntithetic)", fmt(N / time(() => Normals.fillAntithetic(g, buf), 9))])
+rows.push(["normals (Normals.fillZiggurat)", fmt(N / time(() => Normals.fillZiggurat(g, buf), 9))])
 const u = Xoshiro256.fillUniforms(g, new Float64Array(N))
 rows.push([
   "for scale: models' Normal.inverseCdf (AS241 + Halley)",
@@ -50,8 +51,9 @@ const PATHS = 10_000
 const STEPS = 720
 const grid = Grid.minutes({ stepMinutes: 60, steps: STEPS })
 const crypto = { initialVariance: 0.36, meanReversion: 3, longRunVariance: 0.4, volOfVol: 1.5, correlation: -0.3 }
-const processes: Array<[string, Process.Process]> = [
+const processes: Array<[string, Process.Process, ("inversion" | "ziggurat")?]> = [
   ["gbm", Process.gbm({ spot: 100_000, vol: 0.6, rate: 0.05 })],
+  ["gbm, Ziggurat normals", Process.gbm({ spot: 100_000, vol: 0.6, rate: 0.05 }), "ziggurat"],
   ["merton (λ 20/yr)", Process.merton({ spot: 100_000, vol: 0.5, jumpIntensity: 20, jumpMean: -0.02, jumpVol: 0.05, rate: 0.05 })],
   ["kou (λ 20/yr)", Process.kou({ spot: 100_000, vol: 0.5, jumpIntensity: 20, upProbability: 0.4, upRate: 25, downRate: 20, rate: 0.05 })],
   ["heston (QE)", Process.heston({ spot: 100_000, rate: 0.05, ...crypto })],
@@ -61,9 +63,9 @@ const spot = new Float64Array(PATHS)
 const variance = new Float64Array(PATHS)
 console.log(`\n${PATHS} paths × ${STEPS} hourly steps (${(PATHS * STEPS / 1e6).toFixed(1)} M path-steps), stepper into one array`)
 console.log(`${"process".padEnd(22)} ${"plain".padStart(14)} ${"antithetic".padStart(14)}   (seconds per run, plain)`)
-for (const [name, p] of processes) {
+for (const [name, p, normals] of processes) {
   const run = (antithetic: boolean) => () => {
-    const s = Paths.stepper(p, { paths: PATHS, grid, seed: 42, antithetic })
+    const s = Paths.stepper(p, { paths: PATHS, grid, seed: 42, antithetic, normals: normals ?? "inversion" })
     const v = Process.hasVariance(p) ? variance : undefined
     while (!s.done) s.step(spot, v)
   }

@@ -344,32 +344,35 @@ export const evaluate = (policy: Rebalancer, inputs: PolicyInputs, state: Float6
   const n = inputs.length
   checkOutputs(policy, n, out, state)
   const legs = policy.legs
-  const { lot, minimum } = inputs
+  const { lot, minimum, unitDelta } = inputs
+  // the columns once, not per row (the policy writes into the same arrays)
+  const { action, deltaTrade, legTrade, urgency, nextMs, measure, limit, quantity, residual, reason } = out
+  const stateSize = policy.stateSize
   for (let i = 0; i < n; i++) {
-    const s = i * policy.stateSize
-    out.action[i] = HOLD
-    out.deltaTrade[i] = 0
-    for (let k = 0; k < legs; k++) out.legTrade[k]![i] = 0
-    out.urgency[i] = AGGRESSIVE
-    out.nextMs[i] = NaN
-    out.measure[i] = NaN
-    out.limit[i] = NaN
+    const s = i * stateSize
+    action[i] = HOLD
+    deltaTrade[i] = 0
+    for (let k = 0; k < legs; k++) legTrade[k]![i] = 0
+    urgency[i] = AGGRESSIVE
+    nextMs[i] = NaN
+    measure[i] = NaN
+    limit[i] = NaN
     policy.decide(inputs, i, state, s, out)
-    out.quantity[i] = 0
-    out.residual[i] = 0
-    if (out.action[i] === TRADE) {
-      const wish = out.deltaTrade[i]!
-      const unit = inputs.unitDelta[i]!
+    quantity[i] = 0
+    residual[i] = 0
+    if (action[i] === TRADE) {
+      const wish = deltaTrade[i]!
+      const unit = unitDelta[i]!
       const q = wish === 0 ? 0 : roundToLot(wish / unit, lot, minimum)
-      out.quantity[i] = q
-      out.residual[i] = wish - q * unit
+      quantity[i] = q
+      residual[i] = wish - q * unit
       let any = q !== 0
-      for (let k = 0; k < legs && !any; k++) any = out.legTrade[k]![i] !== 0
+      for (let k = 0; k < legs && !any; k++) any = legTrade[k]![i] !== 0
       if (!any) {
-        out.action[i] = HOLD
-        out.reason[i] = BELOW_MINIMUM
-        out.measure[i] = Math.abs(wish)
-        out.limit[i] = Math.abs(unit) * Math.max(minimum, lot / 2)
+        action[i] = HOLD
+        reason[i] = BELOW_MINIMUM
+        measure[i] = Math.abs(wish)
+        limit[i] = Math.abs(unit) * Math.max(minimum, lot / 2)
       }
     }
     policy.commit(inputs, i, state, s, out)

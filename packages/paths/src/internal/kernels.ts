@@ -8,6 +8,9 @@
  * antithetics slot k is path 64b + k; with them slot k is the pair (64b + 2k, 64b + 2k + 1), whose second path
  * uses 1 − u for each uniform and −z for each normal (exact: see `Normals`).
  *
+ * With Ziggurat normals (GBM only) a block's stream gives its slots' normals in order instead, each taking one
+ * output or, now and then, a few more (`ziggurat.ts`).
+ *
  * Fixed draws per slot and step, in order — GBM: z; Merton, Kou: z, the jump count; Heston: the variance
  * uniform, z; Bates: the variance uniform, z, the jump count. Extras — Merton, Bates: one normal for the sum of
  * the step's log jumps (given n jumps it is N(nμ_J, nδ_J²)); Kou: one uniform per jump. A pair draws extras for
@@ -20,6 +23,7 @@ import * as P from "../Process.js"
 import { QeStep } from "./hestonQe.js"
 import { kouJump, poissonCount } from "./jumps.js"
 import { fillUniforms, nextUniform } from "./xoshiro.js"
+import { fillNormals } from "./ziggurat.js"
 
 /** Paths per stream: a multiple of which a worker's first path must be. */
 export const BLOCK_PATHS = 64
@@ -42,8 +46,12 @@ export interface Kernel {
   readonly advance: (s: State, dt: number) => void
 }
 
-const gbm = (p: P.Gbm): Kernel => {
+/** How the kernels turn the stream into normals (see `Paths.Options.normals`). */
+export type NormalMethod = "inversion" | "ziggurat"
+
+const gbm = (p: P.Gbm, normals: NormalMethod): Kernel => {
   const s2 = p.vol * p.vol
+  if (normals === "ziggurat") return gbmZiggurat(p)
   return {
     draws: 1,
     advance: (s, dt) => {
@@ -62,6 +70,33 @@ const gbm = (p: P.Gbm): Kernel => {
           }
         } else {
           for (let k = 0; k < slots; k++) x[base + k]! += a + b * fromUniform(u[k]!)
+        }
+      }
+    }
+  }
+}
+
+/** GBM on Ziggurat normals: block b's stream gives its slots' normals in slot order, step after step. */
+const gbmZiggurat = (p: P.Gbm): Kernel => {
+  const s2 = p.vol * p.vol
+  return {
+    draws: 1,
+    advance: (s, dt) => {
+      const a = (p.drift - 0.5 * s2) * dt
+      const b = p.vol * Math.sqrt(dt)
+      const { u: z, x, slots, anti, words } = s
+      for (let blk = 0; blk < s.blocks; blk++) {
+        fillNormals(words, 8 * blk, z, 0, slots)
+        const base = blk * BLOCK_PATHS
+        if (anti) {
+          for (let k = 0; k < slots; k++) {
+            const w = b * z[k]!
+            const i = base + 2 * k
+            x[i]! += a + w
+            x[i + 1]! += a - w
+          }
+        } else {
+          for (let k = 0; k < slots; k++) x[base + k]! += a + b * z[k]!
         }
       }
     }
@@ -203,10 +238,10 @@ const hestonLike = (p: P.Heston | P.Bates): Kernel => {
 }
 
 /** The kernel of a process. */
-export const kernelOf = (p: P.Process): Kernel => {
+export const kernelOf = (p: P.Process, normals: NormalMethod = "inversion"): Kernel => {
   switch (p._tag) {
     case "Gbm":
-      return gbm(p)
+      return gbm(p, normals)
     case "Merton":
       return merton(p)
     case "Kou":
