@@ -9,6 +9,7 @@ import { type Browser, chromium } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import type * as EngineModule from "../src/Engine.js"
 import { Report, Simulate, Summary } from "../src/index.js"
+import { gbmSource } from "./support/gbm.js"
 
 // Simulate.run builds its engine inside; keep a handle on each one so that the path source can record the first
 // path after every decision, as Replay records its points.
@@ -25,26 +26,6 @@ vi.mock(import("../src/Engine.js"), async (importOriginal) => {
   }
 })
 
-/** A seeded GBM source (xorshift64* + Box–Muller), zero drift, as a `PathSource`. */
-const gbmSource = (paths: number, steps: number, S0: number, vol: number, years: number, seed: number): Simulate.PathSource => {
-  let x = BigInt(seed) | 1n
-  const uniform = () => {
-    x ^= x >> 12n; x ^= (x << 25n) & 0xffffffffffffffffn; x ^= x >> 27n
-    return Number(((x * 0x2545f4914f6cdd1dn) & 0xffffffffffffffffn) >> 11n) / 2 ** 53
-  }
-  const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform())
-  const dt = years / steps
-  const now = new Float64Array(paths).fill(S0)
-  return {
-    paths, steps, times: Float64Array.from({ length: steps + 1 }, (_, k) => (k * years) / steps),
-    read: (spot) => spot.set(now),
-    step: (spot) => {
-      for (let i = 0; i < paths; i++) now[i] = now[i]! * Math.exp(vol * Math.sqrt(dt) * normal() - 0.5 * vol * vol * dt)
-      spot.set(now)
-      return 0
-    }
-  }
-}
 
 interface Points {
   timeMs: Array<number>; spot: Array<number>; bookDelta: Array<number>; hedgeDelta: Array<number>; pnl: Array<number>
