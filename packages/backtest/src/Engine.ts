@@ -34,6 +34,52 @@ export interface HedgeCosts {
 }
 
 /**
+ * A fill as an {@link Executor} reports it: signed quantity in the hedge's units (0: nothing filled now), price and
+ * fee (in the fee's currency: coin for inverse instruments, USD for linear and spot). A scratch object the engine
+ * owns and reuses.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Fill {
+  quantity: number
+  price: number
+  fee: number
+}
+
+/**
+ * Where the loop's hedge orders go. The default fills every order at once at the mark ± the half-spread with the
+ * taker fee; a paper exchange or a venue may fill later, in part or not at all — `execute` writes what filled at
+ * once into `fill` (quantity 0 if nothing), and what fills later is booked with {@link Engine.fill}. The policy
+ * sees the unfilled rest at its next decision, as delta not yet hedged.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Executor {
+  readonly execute: (path: number, quantity: number, mark: number, timeMs: number, fill: Fill) => void
+}
+
+/**
+ * The default executor: the whole order at once, at the mark ± the half-spread, paying the taker fee.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const costExecutor = (hedge: Accounting.Holdings["hedge"], costs: HedgeCosts): Executor => {
+  const { fees, halfSpread } = costs
+  return {
+    execute: (_path, quantity, mark, _timeMs, fill) => {
+      const price = mark * (1 + Math.sign(quantity) * halfSpread)
+      const size = hedge.kind === "spot" ? Math.abs(quantity) : Math.abs(quantity) * hedge.contractSize
+      fill.quantity = quantity
+      fill.price = price
+      fill.fee = hedge.kind === "spot" ? fees.taker * size * price : Costs.futureFee(fees, "taker", hedge.settlement, size, price)
+    }
+  }
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -54,6 +100,8 @@ export interface EngineConfig {
   readonly attribution?: boolean
   /** Starting balances per path. */
   readonly start?: { readonly coin?: number; readonly usd?: number }
+  /** Where hedge orders go (default: {@link costExecutor}). */
+  readonly executor?: Executor
 }
 
 /**
@@ -114,6 +162,8 @@ export interface Engine {
   readonly settle: (expiryMs: number, delivery: Float64Array) => void
   /** Marks and values without deciding: the last step of a run (after its settlements). */
   readonly finish: (market: StepMarket) => void
+  /** Books a hedge fill that arrived after its order (from an executor that fills later), at the hedge's `mark`. */
+  readonly fill: (path: number, quantity: number, price: number, fee: number, mark: number) => void
   /** Equity per path in the accounting currency at the last step's marks. */
   readonly equity: () => Float64Array
   /** P&L per path since the opening, in the accounting currency. */
@@ -537,20 +587,19 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     if (attributing) bookFlows(m)
   }
 
-  /** Sends the last decision's orders. */
+  /** Sends the last decision's orders and books what fills at once. */
+  const executor = config.executor ?? costExecutor(h, config.hedge)
+  const filled: Fill = { quantity: 0, price: NaN, fee: 0 }
   const trade = (m: StepMarket): void => {
-    const { fees, halfSpread } = config.hedge
     const quantity = outputs.quantity
     for (let i = 0; i < paths; i++) {
       const q = quantity[i]!
       if (q === 0) continue
       const mark = m.mark[i]!
-      const price = mark * (1 + Math.sign(q) * halfSpread)
-      const size = h.kind === "spot" ? Math.abs(q) : Math.abs(q) * h.contractSize
-      const fee = h.kind === "spot"
-        ? fees.taker * size * price
-        : Costs.futureFee(fees, "taker", h.settlement, size, price)
-      Accounting.tradeHedge(account, i, q, price, mark, fee)
+      filled.quantity = 0
+      executor.execute(i, q, mark, m.timeMs, filled)
+      if (filled.quantity === 0) continue
+      Accounting.tradeHedge(account, i, filled.quantity, filled.price, mark, filled.fee)
       trades[i]! += 1
       totalRow(i, m.spot[i]!, mark)
     }
@@ -608,6 +657,15 @@ export const make = (config: EngineConfig, paths: number): Engine => {
         markAndTotal(m, true)
         decide(m)
       }
+    },
+    fill: (i, quantity, price, fee, mark) => {
+      if (!(Number.isInteger(i) && i >= 0 && i < paths)) throw new InvalidInput({ field: "path", value: i, expected: `a path index below ${paths}` })
+      if (!(Number.isFinite(quantity) && price > 0 && Number.isFinite(fee) && mark > 0)) {
+        throw new InvalidInput({ field: "fill", value: { quantity, price, fee, mark }, expected: "a finite quantity and fee, a price and mark > 0" })
+      }
+      Accounting.tradeHedge(account, i, quantity, price, mark, fee)
+      trades[i]! += 1
+      if (current !== undefined) totalRow(i, current.spot[i]!, mark)
     },
     finish: (m) => {
       current = m

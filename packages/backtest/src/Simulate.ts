@@ -59,6 +59,8 @@ export interface SimulationConfig {
   readonly funding?: { readonly rate: number; readonly intervalHours: number }
   readonly optionFees?: Engine.EngineConfig["optionFees"]
   readonly attribution?: boolean
+  /** Where hedge orders go (default: fills at once through `costs`). */
+  readonly executor?: Engine.Executor
 }
 
 /**
@@ -91,6 +93,7 @@ export const run = (source: PathSource, config: SimulationConfig): Engine.Engine
     policy: config.policy,
     hedge: config.costs,
     ...(config.optionFees ? { optionFees: config.optionFees } : {}),
+    ...(config.executor ? { executor: config.executor } : {}),
     attribution: config.attribution ?? true
   }, n)
   const spot = new Float64Array(n)

@@ -63,3 +63,49 @@ describe("simulated runs", () => {
     expect(s.fees).toBeGreaterThan(20 * 0.0003 * 0.99) // the options' opening fees at least
   })
 })
+
+describe("the executor seam", () => {
+  const years = 2 / 365
+  const base = {
+    legs: [{ optionType: "call" as const, strike: 100, expiryYears: years, quantity: -1, settlement: "linear" as const }],
+    hedge: perp,
+    costs: { lot: 0.001, minimum: 0.001, fees: { maker: 0, taker: 0.0005 }, halfSpread: 0.0001 },
+    policy: RebalancePolicy.configure(Policies.deltaBand, { halfWidthCoins: 0.05 }),
+    accounting: "usd" as const,
+    impliedVol: 0.6
+  }
+
+  it("a venue that fills nothing leaves the option unhedged: the P&L is the premium less the payoff", () => {
+    const engine = Simulate.run(gbmSource(100, 48, 100, 0.6, years, 3), {
+      ...base,
+      executor: { execute: (_i, _q, _mark, _t, fill) => { fill.quantity = 0 } }
+    })
+    expect([...engine.trades].every((t) => t === 0)).toBe(true)
+    const premium = Black76.price("call", 100, 100, years, 0, 0.6)
+    const source = gbmSource(100, 48, 100, 0.6, years, 3)
+    const S = new Float64Array(100)
+    for (let k = 0; k < 48; k++) source.step(S)
+    const pnl = engine.pnl()
+    for (let i = 0; i < 100; i++) expect(pnl[i]).toBeCloseTo(premium - Math.max(S[i]! - 100, 0), 9)
+  })
+
+  it("partial fills: the policy sees the unfilled rest as delta still to hedge and asks again", () => {
+    const full = Simulate.run(gbmSource(100, 48, 100, 0.6, years, 4), base)
+    const half = Simulate.run(gbmSource(100, 48, 100, 0.6, years, 4), {
+      ...base,
+      executor: {
+        execute: (_i, q, mark, _t, fill) => {
+          // half the order, in whole 0.001 lots (a last lot fills whole)
+          const halfLots = Math.round(q / 2 / 0.001) * 0.001
+          fill.quantity = halfLots === 0 ? q : halfLots
+          fill.price = mark * (1 + Math.sign(q) * 0.0001)
+          fill.fee = 0.0005 * Math.abs(fill.quantity) * fill.price
+        }
+      }
+    })
+    const mean = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0) / x.length
+    expect(mean(half.trades)).toBeGreaterThan(mean(full.trades))
+    const s = Summary.of(half)
+    expect(Object.values(s.attribution).reduce((a, b) => a + b, 0)).toBeCloseTo(s.pnl.mean, 9)
+  })
+})
