@@ -61,11 +61,18 @@ export interface SimulationConfig {
   readonly attribution?: boolean
   /** Where hedge orders go (default: fills at once through `costs`). */
   readonly executor?: Engine.Executor
+  /**
+   * Legs settle at the mean of the path's index over the grid times in the last `settlementWindowMinutes` before
+   * their expiry, the expiry included (default 30: Deribit's 07:30–08:00 TWAP; an hourly grid has only the
+   * expiry in it).
+   */
+  readonly settlementWindowMinutes?: number
 }
 
 /**
- * Runs the book over every path from the grid's start to its end (legs settle at the index at their expiry;
- * a grid time at each expiry is required).
+ * Runs the book over every path from the grid's start to its end. Legs settle at the average of the index over
+ * the grid times of their settlement window (see `settlementWindowMinutes`); a grid time at each expiry is
+ * required.
  *
  * @since 0.1.0
  * @category running
@@ -100,7 +107,15 @@ export const run = (source: PathSource, config: SimulationConfig): Engine.Engine
   const vol = legs.map(() => new Float64Array(n).fill(config.impliedVol))
   const forward = legs.map(() => spot)
   const market = (k: number): Engine.StepMarket => ({ timeMs: toMs(times[k]!), spot, mark: spot, forward, vol })
-  const expiries = legs.map((l) => l.expiryMs)
+  const expiries = [...new Set(legs.map((l) => l.expiryMs))]
+  const windowMin = config.settlementWindowMinutes ?? 30
+  if (!(windowMin >= 0 && windowMin < Infinity)) {
+    throw new InvalidInput({ field: "settlementWindowMinutes", value: windowMin, expected: "a window ≥ 0 (minutes)" })
+  }
+  const windowMs = windowMin * 60_000
+  // running sums of the index over each expiry's window, per path
+  const twapSum = expiries.map(() => new Float64Array(n)), twapCount = expiries.map(() => 0)
+  const delivery = new Float64Array(n)
   const fundEveryMs = config.funding ? config.funding.intervalHours * 3_600_000 : Infinity
   source.read(spot)
   engine.open(market(0))
@@ -112,7 +127,17 @@ export const run = (source: PathSource, config: SimulationConfig): Engine.Engine
     if (config.funding && Math.floor(m.timeMs / fundEveryMs) > Math.floor(prevMs / fundEveryMs)) {
       engine.fund(m.timeMs, config.funding.rate, fundEveryMs, "discrete", spot)
     }
-    if (expiries.includes(m.timeMs)) engine.settle(m.timeMs, spot)
+    for (let e = 0; e < expiries.length; e++) {
+      const expiry = expiries[e]!
+      if (!(m.timeMs > expiry - windowMs || m.timeMs === expiry) || m.timeMs > expiry) continue
+      const sum = twapSum[e]!
+      for (let i = 0; i < n; i++) sum[i]! += spot[i]!
+      twapCount[e]! += 1
+      if (m.timeMs === expiry) {
+        for (let i = 0; i < n; i++) delivery[i] = sum[i]! / twapCount[e]!
+        engine.settle(expiry, delivery)
+      }
+    }
     if (k === source.steps || m.timeMs >= last) {
       engine.finish(m)
       break

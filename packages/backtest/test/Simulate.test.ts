@@ -109,3 +109,31 @@ describe("the executor seam", () => {
     expect(Object.values(s.attribution).reduce((a, b) => a + b, 0)).toBeCloseTo(s.pnl.mean, 9)
   })
 })
+
+describe("settlement", () => {
+  it("at the TWAP of the index over the 30 minutes before expiry (Deribit's 07:30–08:00), from a minute grid", () => {
+    // a minute grid over 2 hours: the window holds the 30 grid times from T − 29 min to T
+    const years = 120 / 525_600
+    const config = {
+      legs: [{ optionType: "call" as const, strike: 100, expiryYears: years, quantity: -1, settlement: "linear" as const }],
+      hedge: perp,
+      costs: { lot: 1e-9, minimum: 0, fees: { maker: 0, taker: 0 }, halfSpread: 0 },
+      policy: RebalancePolicy.configure(Policies.deltaBand, { halfWidthCoins: 1e9 }), // never trades
+      accounting: "usd" as const,
+      impliedVol: 0.6
+    }
+    const engine = Simulate.run(gbmSource(50, 120, 100, 0.6, years, 8), config)
+    const replay = gbmSource(50, 120, 100, 0.6, years, 8)
+    const S = new Float64Array(50), sum = new Float64Array(50)
+    for (let k = 1; k <= 120; k++) {
+      replay.step(S)
+      if (k > 90) for (let i = 0; i < 50; i++) sum[i]! += S[i]!
+    }
+    const premium = Black76.price("call", 100, 100, years, 0, 0.6)
+    const pnl = engine.pnl()
+    for (let i = 0; i < 50; i++) expect(pnl[i]).toBeCloseTo(premium - Math.max(sum[i]! / 30 - 100, 0), 9)
+    // with no window, the index at expiry
+    const atExpiry = Simulate.run(gbmSource(50, 120, 100, 0.6, years, 8), { ...config, settlementWindowMinutes: 0 }).pnl()
+    for (let i = 0; i < 50; i++) expect(atExpiry[i]).toBeCloseTo(premium - Math.max(S[i]! - 100, 0), 9)
+  })
+})
