@@ -119,10 +119,15 @@ const inv = oneCore("inversion")
 console.log(`engine, one core, inversion normals: ${inv.seconds.toFixed(3)} s  ${ns(inv.seconds)}${vsC(inv.seconds)}`)
 const one = oneCore("ziggurat")
 console.log(`engine, one core, Ziggurat normals:  ${one.seconds.toFixed(3)} s  ${ns(one.seconds)}${vsC(one.seconds)}`)
+// one worker with every path, warmed the same way as the two: the like-for-like base of the parallel speed-up
+const ones = []
+for (let r = 0; r < REPS; r++) ones.push(await workers(1, "ziggurat"))
+const oneWorker = median(ones.map((t) => t.compute))
+console.log(`engine, one worker, Ziggurat:        ${oneWorker.toFixed(3)} s  ${ns(oneWorker)}${vsC(oneWorker)}`)
 const twos = []
 for (let r = 0; r < REPS; r++) twos.push(await workers(2, "ziggurat"))
 const wall = median(twos.map((t) => t.wall)), compute = median(twos.map((t) => t.compute)), cpu = median(twos.map((t) => t.cpu))
-console.log(`engine, two workers, Ziggurat:       ${compute.toFixed(3)} s  ${ns(compute)}${vsC(compute)}  (${(one.seconds / compute).toFixed(2)}× faster than one core, after the workers' start-up and warm-up)`)
+console.log(`engine, two workers, Ziggurat:       ${compute.toFixed(3)} s  ${ns(compute)}${vsC(compute)}  (${(oneWorker / compute).toFixed(2)}× faster than one worker, ${(one.seconds / compute).toFixed(2)}× than the main thread, after the workers' start-up and warm-up)`)
 console.log(`  with the workers' start-up:        ${wall.toFixed(3)} s  ${ns(wall)}  (${(one.seconds / wall).toFixed(2)}× faster than one core)`)
 console.log(`  CPU time (the slowest worker's vs one core's; what the wall times would be with a free core each): ${cpu.toFixed(2)} s vs ${one.cpu.toFixed(2)} s, ${(one.cpu / cpu).toFixed(2)}×`)
 const same = Math.abs(twos[0]!.meanPnl - one.meanPnl) <= 1e-9 * Math.abs(one.meanPnl)
