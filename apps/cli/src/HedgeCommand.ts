@@ -12,12 +12,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
 import { UsageError } from "./PriceCommands.js"
-
-const readJson = <A>(path: string, schema: Schema.Codec<A, unknown>, what: string): Effect.Effect<A, UsageError> =>
-  Effect.try({
-    try: () => Schema.decodeUnknownSync(schema)(JSON.parse(readFileSync(path, "utf8"))),
-    catch: (error) => new UsageError({ message: `cannot read the ${what} file ${path}: ${(error as Error).message}` })
-  })
+import { readJson } from "./RiskCommand.js"
 
 const attempt = <A>(f: () => A): Effect.Effect<A, UsageError> =>
   Effect.try({ try: f, catch: (error) => new UsageError({ message: (error as Error).message }) })

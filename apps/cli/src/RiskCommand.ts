@@ -13,7 +13,8 @@ import { Command, Flag } from "effect/cli"
 import { readChainOrFail, snapshotAt } from "./DeribitChain.js"
 import { UsageError } from "./PriceCommands.js"
 
-const readJson = <A>(path: string, schema: Schema.Codec<A, unknown>, what: string): Effect.Effect<A, UsageError> =>
+/** Reads and decodes a JSON file, or a `UsageError` naming the file and what is wrong. */
+export const readJson = <A>(path: string, schema: Schema.Codec<A, unknown>, what: string): Effect.Effect<A, UsageError> =>
   Effect.try({
     try: () => Schema.decodeUnknownSync(schema)(JSON.parse(readFileSync(path, "utf8"))),
     catch: (error) => new UsageError({ message: `cannot read the ${what} file ${path}: ${(error as Error).message}` })

@@ -232,8 +232,8 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   const contractSize = h.kind === "spot" ? 1 : h.contractSize
 
   // totals in USD of the whole account per path (options + cash + hedge): value, Greeks w.r.t. S, σ (all legs shifted), t
-  const W = col(), D = col(), G = col(), V = col(), TH = col(), VA = col(), VO = col()
-  const prevS = col(), prevW = col(), prevD = col(), prevG = col(), prevV = col(), prevTH = col(), prevVA = col(), prevVO = col()
+  const W = col(), D = col(), G = col(), V = col(), TH = col()
+  const prevS = col(), prevW = col(), prevD = col(), prevG = col(), prevTH = col()
   const prevEq = col(), refVol = col()
   // per leg (position-weighted, USD): vega, vanna, volga and the vol, now and at the previous step
   const legVega = legs.map(() => col()), legVanna = legs.map(() => col()), legVolga = legs.map(() => col()), legVol = legs.map(() => col())
@@ -344,7 +344,7 @@ export const make = (config: EngineConfig, paths: number): Engine => {
         }
         ref[i] = mark
       }
-      let w = 0, d = 0, g = 0, v = 0, th = 0, va = 0, vo = 0
+      let w = 0, d = 0, g = 0, v = 0, th = 0
       let vegaAbs = 0, volSum = 0, gammaAbs = 0, tauSum = 0, expiring = 0, settle = NaN
       for (let k = 0; k < L; k++) {
         if (!live[k]) {
@@ -388,8 +388,6 @@ export const make = (config: EngineConfig, paths: number): Engine => {
           legVanna[k]![i] = (-q * vega * d2) / (S * sd)
           legVolga[k]![i] = (q * vega * d1 * d2) / sig
           legVol[k]![i] = sig
-          va -= (q * vega * d2) / (S * sd)
-          vo += (q * vega * d1 * d2) / sig
         }
       }
       optW[i] = w
@@ -398,7 +396,7 @@ export const make = (config: EngineConfig, paths: number): Engine => {
       if (keep) {
         G[i] = g; V[i] = v; refVol[i] = vol
         if (attributing) {
-          TH[i] = th; VA[i] = va; VO[i] = vo
+          TH[i] = th
         }
       }
       tau[i] = gammaAbs > 0 ? tauSum / gammaAbs : 0
@@ -553,7 +551,7 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     prevT = m.timeMs
     for (let i = 0; i < paths; i++) {
       prevS[i] = m.spot[i]!
-      prevW[i] = W[i]!; prevD[i] = D[i]!; prevG[i] = G[i]!; prevV[i] = V[i]!; prevTH[i] = TH[i]!; prevVA[i] = VA[i]!; prevVO[i] = VO[i]!
+      prevW[i] = W[i]!; prevD[i] = D[i]!; prevG[i] = G[i]!; prevTH[i] = TH[i]!
       for (let k = 0; k < L; k++) {
         prevLegVega[k]![i] = legVega[k]![i]!
         prevLegVanna[k]![i] = legVanna[k]![i]!

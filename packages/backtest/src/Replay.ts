@@ -135,7 +135,7 @@ export const run = async (events: AsyncIterable<MarketEvent.MarketEvent> | Itera
 
   const smileOf = (expiryMs: number): Smile | undefined => smiles.get(expiryMs)
 
-  const fill = (t: number): boolean => {
+  const fill = (): boolean => {
     const S = spotNow()
     if (!(S > 0)) return false
     market.spot[0] = S
@@ -151,7 +151,6 @@ export const run = async (events: AsyncIterable<MarketEvent.MarketEvent> | Itera
       const xs = config.smile === "sticky-strike" ? smile.strikes : smile.strikes.map((K) => Math.log(K / smile.forward))
       market.vol[k]![0] = interpolate(xs, smile.vols, x)
     }
-    void t
     return true
   }
 
@@ -166,7 +165,7 @@ export const run = async (events: AsyncIterable<MarketEvent.MarketEvent> | Itera
     market.forward = legs.map(() => one())
     market.vol = legs.map(() => one())
     if (config.spot === "perpetual") scale = index / perp
-    if (!fill(t)) return
+    if (!fill()) return
     engine = Engine.make({
       holdings: { legs, hedge: config.hedge },
       positions: legs.map((l) => wanted.get(l.symbol)!),
@@ -203,7 +202,7 @@ export const run = async (events: AsyncIterable<MarketEvent.MarketEvent> | Itera
       if (t >= config.openMs && legs.length === 0 && config.legs.every((l) => instruments.has(l.symbol)) && index > 0 && (config.hedge.kind === "spot" || perp > 0)) open(t)
       return
     }
-    if (!fill(t)) return
+    if (!fill()) return
     const expired = [...new Set(legs.filter((l) => l.expiryMs <= t).map((l) => l.expiryMs))].filter((e) => !settlements.some((s) => s.expiryMs === e))
     for (const e of expired) {
       const event = settlementPrices.get(e)
