@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { InvalidInput } from "@hedgekit/sdk"
+import { InvalidInput, RebalancePolicy } from "@hedgekit/sdk"
 import * as Schema from "effect/Schema"
 
 const Rate = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(-0.01), Schema.isLessThanOrEqualTo(0.1))
@@ -210,9 +210,7 @@ export const sizeOrder = (desired: number, lot: number, minimum = lot): { readon
   finite("desired", desired, "a finite signed quantity")
   positive("lot", lot, "a lot size > 0")
   if (!(minimum >= 0 && minimum < Infinity)) throw new InvalidInput({ field: "minimum", value: minimum, expected: "a minimum order size ≥ 0" })
-  const lots = Math.round(Math.abs(desired) / lot)
-  let order = Math.sign(desired) * Number((lots * lot).toPrecision(15))
-  if (Math.abs(order) < minimum || lots === 0) order = 0
+  const order = RebalancePolicy.roundToLot(desired, lot, minimum)
   return { order, residual: desired - order }
 }
 
