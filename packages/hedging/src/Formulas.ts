@@ -23,6 +23,7 @@
  * @since 0.1.0
  */
 import { InvalidInput } from "@hedgekit/sdk"
+import { zakamoulineInto } from "./internal/zakamouline.js"
 
 const positive = (field: string, x: number, expected: string): void => {
   if (!(x > 0 && x < Infinity)) throw new InvalidInput({ field, value: x, expected })
@@ -116,11 +117,9 @@ export const zakamoulineBand = (
   finite("gamma", gamma, "a finite position gamma")
   positive("riskAversion", riskAversion, "an absolute risk aversion > 0")
   positive("discount", discount, "a discount factor e^{−rτ} > 0")
-  const g = Math.abs(gamma)
-  const scale = Math.pow(discount / vol, 0.25)
-  const h0 = cost / (riskAversion * spot * vol * vol * tau)
-  const h1 = 1.12 * Math.pow(cost, 0.31) * Math.pow(tau, 0.05) * scale * Math.sqrt(g / riskAversion)
-  const k = (-4.76 * Math.pow(cost, 0.78) / Math.pow(tau, 0.02)) * scale * Math.pow(riskAversion * spot * spot * g, 0.15)
+  const parts = new Float64Array(3)
+  zakamoulineInto(cost, spot, vol, tau, Math.abs(gamma), riskAversion, discount, parts)
+  const h0 = parts[0]!, h1 = parts[1]!, k = parts[2]!
   const variance = gamma >= 0 ? 1 + k : 1 - k
   if (!(variance > 0)) throw new InvalidInput({ field: "cost", value: cost, expected: `a cost small enough that 1 + K > 0 (K = ${k})` })
   return { h0, h1, halfWidth: h0 + h1, k, modifiedVol: vol * Math.sqrt(variance) }

@@ -24,6 +24,7 @@
  */
 import { InvalidInput, RebalancePolicy } from "@hedgekit/sdk"
 import * as Schema from "effect/Schema"
+import { zakamoulineInto } from "./internal/zakamouline.js"
 
 const { defineRebalancePolicy, HOLD, TRADE, ERROR } = RebalancePolicy
 type PolicyInputs = RebalancePolicy.PolicyInputs
@@ -379,6 +380,7 @@ export const zakamouline = defineRebalancePolicy({
   paramDocs: [{ name: "riskAversion", unit: "per USD", description: "γ, absolute risk aversion of exponential utility" }],
   make: (p) => {
     const gamma = p.riskAversion
+    const parts = new Float64Array(3)
     return {
       ...noState,
       reasons: [
@@ -394,11 +396,8 @@ export const zakamouline = defineRebalancePolicy({
         if (!(tau > 0)) return say(out, row, ERROR, 2, tau, 0)
         const S = inputs.spot[row]!, vol = inputs.vol[row]!, kappa = inputs.cost[row]!
         const G = inputs.bookGamma[row]!
-        const g = Math.abs(G)
-        const scale = Math.pow(Math.exp(-inputs.rate[row]! * tau) / vol, 0.25)
-        const h0 = kappa / (gamma * S * vol * vol * tau)
-        const h1 = 1.12 * Math.pow(kappa, 0.31) * Math.pow(tau, 0.05) * scale * Math.sqrt(g / gamma)
-        const K = ((-4.76 * Math.pow(kappa, 0.78)) / Math.pow(tau, 0.02)) * scale * Math.pow(gamma * S * S * g, 0.15)
+        zakamoulineInto(kappa, S, vol, tau, Math.abs(G), gamma, Math.exp(-inputs.rate[row]! * tau), parts)
+        const h0 = parts[0]!, h1 = parts[1]!, K = parts[2]!
         const variance = G >= 0 ? 1 + K : 1 - K
         if (!(variance > 0)) return say(out, row, ERROR, 3, variance, 0)
         const target = -(K === 0 ? inputs.bookDelta[row]! : inputs.deltaAtVolScale!(row, Math.sqrt(variance)))
