@@ -7,7 +7,9 @@
  * calls (x → −x), so the core works with x ≤ 0, 0 < β < b_max = e^{x/2}.
  *
  * Initial guess: with s_c = √(2|x|) (the inflection point of b in s), s_l and s_u from the tangent at s_c,
- * the β-axis splits into four branches:
+ * the β-axis splits into four branches (b_l = b(s_l), b_u = b(s_u), s_l and the vegas there depend on x alone
+ * and are read from fitted tables, lbrBrackets.generated.ts, as in Jäckel's 2024 revision, rather than
+ * evaluated):
  *   [0, b_l)       rational cubic in β of the lower asymptotic map f_l = (2π/√27)·|x|·Φ(−|x|/(√3 s))³,
  *                  inverted in closed form;
  *   [b_l, b_c)     rational cubic interpolation of s(β) with slopes 1/b′ and zero convexity at b_c;
@@ -29,6 +31,7 @@ import {
   otmCallAndVegaIO,
   otmIO as io,
 } from "./normalisedBlack.js"
+import { LOWER, UPPER } from "./lbrBrackets.generated.js"
 import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./sentinels.js"
 
 /**
@@ -72,6 +75,35 @@ const enum C {
   CDF_CENTRAL = 0.6629126073623883,
   /** 2^27 + 1 */
   SPLITTER = 134217729,
+  /** Pieces of the bracket tables and coefficients per function (see lbrBrackets.generated.ts). */
+  BRACKET_PIECES = 32,
+  BRACKET_COEFFICIENTS = 8,
+  /**
+   * Relative widening of the branch brackets: b_l and b_u come from tables good to ~4e-16, so a β within an
+   * ulp or two of them may be assigned to the neighbouring branch, whose root then lies just outside it.
+   */
+  BRACKET_SLACK = 1e-12,
+}
+
+/**
+ * Function number `which` of a bracket table (lbrBrackets.generated.ts) that holds `functions` functions per
+ * piece (LOWER: fl, gl, sl; UPPER: fu, gu), at q = √−x: a degree-7 polynomial on the piece of
+ * z = q/(1+q) ∈ [0, 1) that holds z.
+ */
+export function bracketFunction(table: Float64Array, functions: number, which: number, q: number): number {
+  const z = q / (1 + q)
+  let piece = Math.floor(C.BRACKET_PIECES * z)
+  if (piece > C.BRACKET_PIECES - 1) piece = C.BRACKET_PIECES - 1
+  const t = 2 * (C.BRACKET_PIECES * z - piece) - 1
+  const o = C.BRACKET_COEFFICIENTS * (functions * piece + which)
+  return (
+    table[o]! +
+    t *
+      (table[o + 1]! +
+        t *
+          (table[o + 2]! +
+            t * (table[o + 3]! + t * (table[o + 4]! + t * (table[o + 5]! + t * (table[o + 6]! + t * table[o + 7]!))))))
+  )
 }
 
 /**
@@ -173,27 +205,28 @@ function normalisedImpliedVolatility(): void {
   const bMax = solveIO[2]!
   io[0] = x
   io[2] = bMax
-  const sC = Math.sqrt(-2 * x)
+  const q = Math.sqrt(-x)
+  const sC = Math.SQRT2 * q
   let bC = 0
   let vC = C.INV_SQRT_2PI
   if (sC > 0) {
     // At s_c, h = −t: b_c = ½·b_max − ½·erfc(q)/b_max with q = √−x, and e^{−(h²+t²)/2} = e^{x/2} = b_max.
     // erfc(q) = erfcx(q)·b_max²; below Cody's threshold 1 − erfcx(q) would cancel, so there
     // b_c = (erf(q) + e^x − 1)/(2·b_max), whose terms differ by a factor ≥ 2.4.
-    const q = Math.sqrt(-x)
     bC = q > C.CODY_THRESHOLD ? 0.5 * bMax * (1 - erfcxNonNegative(q)) : (0.5 * (erfSmall(q) + Math.expm1(x))) / bMax
     vC = C.INV_SQRT_2PI * bMax
   }
+  // b_l, b_u and the vegas there depend on x alone: read from tables instead of evaluating b, which saves
+  // one of the solver's three evaluations of b.
   let s: number
   let sLeft = C.DBL_MIN
   let sRight = C.DBL_MAX
   let lower = false
   if (beta < bC) {
-    const sL = sC - bC / vC
-    io[1] = sL
-    otmCallAndVegaIO()
-    const bL = io[3]!
-    const vL = io[4]!
+    // s_l = s_c − b_c/v_c cancels as x → 0; the table keeps it consistent with b_l.
+    const sL = bracketFunction(LOWER, 3, 2, q) * (-x / (1 + q))
+    const bL = bMax * bracketFunction(LOWER, 3, 0, q) * (-x / (1 - x))
+    const vL = bMax * bracketFunction(LOWER, 3, 1, q)
     if (beta < bL) {
       // Lowest branch: interpolate f_l(β) on [0, b_l] with f(0) = 0, f′(0) = 1 and f, f′, f″ at b_l.
       const ax = -x
@@ -248,7 +281,7 @@ function normalisedImpliedVolatility(): void {
       const fr = f / ax
       const lnP = C.LN_SQRT_3_OVER_CBRT_2PI + (fr > C.DBL_MIN ? Math.log(fr) : Math.log(f) - Math.log(ax)) / 3
       s = Math.abs(x / (C.SQRT_3 * guessInverseCdf(lnP)))
-      sRight = sL
+      sRight = sL * (1 + C.BRACKET_SLACK)
       lower = true
     } else {
       rc[0] = beta
@@ -261,15 +294,14 @@ function normalisedImpliedVolatility(): void {
       rc[7] = 0
       interpolate(true, false)
       s = rc[0]!
-      sLeft = sL
+      sLeft = sL * (1 - C.BRACKET_SLACK)
       sRight = sC
     }
   } else {
     const sU = vC > C.DBL_MIN ? sC + (bMax - bC) / vC : sC
-    io[1] = sU
-    otmCallAndVegaIO()
-    const bU = io[3]!
-    const vU = io[4]!
+    const bBarU = bMax * bracketFunction(UPPER, 2, 0, q)
+    const bU = bMax - bBarU
+    const vU = bMax * bracketFunction(UPPER, 2, 1, q)
     if (beta <= bU) {
       rc[0] = beta
       rc[1] = bC
@@ -282,10 +314,10 @@ function normalisedImpliedVolatility(): void {
       interpolate(false, false)
       s = rc[0]!
       sLeft = sC
-      sRight = sU
+      sRight = sU * (1 + C.BRACKET_SLACK)
     } else {
-      s = upperGuess(beta, bMax, x, sU, bU)
-      sLeft = sU
+      s = upperGuess(beta, bMax, x, sU, bU, bBarU)
+      sLeft = sU * (1 - C.BRACKET_SLACK)
       if (beta > 0.5 * bMax) {
         solveIO[0] = refineUpper(beta, x, bMax, s, sLeft, sRight)
         return
@@ -336,7 +368,7 @@ function normalisedImpliedVolatility(): void {
 }
 
 /** Highest branch guess: interpolate f_u(β) = Φ(−s/2) on [b_u, b_max] with f(b_max) = 0, f′(b_max) = −½. */
-function upperGuess(beta: number, bMax: number, x: number, sU: number, bU: number): number {
+function upperGuess(beta: number, bMax: number, x: number, sU: number, bU: number, bBarU: number): number {
   const fU = cdf(-0.5 * sU)
   let fp = -0.5
   let fpp = 0
@@ -360,7 +392,7 @@ function upperGuess(beta: number, bMax: number, x: number, sU: number, bU: numbe
   }
   if (f <= 0) {
     // Quadratic through f(b_u), f(b_max) = 0 and f′(b_max) = −½.
-    const h = bMax - bU
+    const h = bBarU
     const u = (beta - bU) / h
     f = (fU * (1 - u) + 0.5 * h * u) * (1 - u)
   }
