@@ -15,6 +15,8 @@ export * as Market from "./Market.js"
 /** @since 0.1.0 */
 export * as MarketEvent from "./MarketEvent.js"
 /** @since 0.1.0 */
+export * as Plugin from "./Plugin.js"
+/** @since 0.1.0 */
 export * from "./PricingModel.js"
 /** @since 0.1.0 */
 export * as RebalancePolicy from "./RebalancePolicy.js"
