@@ -484,13 +484,13 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   const fundingPaid = (i: number, S: number): number => (coin ? account.fundingCoin[i]! + account.fundingUsd[i]! / S : account.fundingCoin[i]! * S + account.fundingUsd[i]!)
   const slippagePaid = (i: number, S: number): number => (coin ? account.slippageCoin[i]! + account.slippageUsd[i]! / S : account.slippageCoin[i]! * S + account.slippageUsd[i]!)
   const feesBefore = col(), fundingBefore = col(), slippageBefore = col()
+  const snapshotRow = (i: number, S: number): void => {
+    feesBefore[i] = feesPaid(i, S)
+    fundingBefore[i] = fundingPaid(i, S)
+    slippageBefore[i] = slippagePaid(i, S)
+  }
   const snapshotFlows = (m: StepMarket): void => {
-    for (let i = 0; i < paths; i++) {
-      const S = m.spot[i]!
-      feesBefore[i] = feesPaid(i, S)
-      fundingBefore[i] = fundingPaid(i, S)
-      slippageBefore[i] = slippagePaid(i, S)
-    }
+    for (let i = 0; i < paths; i++) snapshotRow(i, m.spot[i]!)
   }
   /** Books the costs paid since the last snapshot into the attribution; returns nothing, fills `flowDelta`. */
   const flowDelta = col()
@@ -661,9 +661,23 @@ export const make = (config: EngineConfig, paths: number): Engine => {
       if (!(Number.isFinite(quantity) && price > 0 && Number.isFinite(fee) && mark > 0)) {
         throw new InvalidInput({ field: "fill", value: { quantity, price, fee, mark }, expected: "a finite quantity and fee, a price and mark > 0" })
       }
+      const m = current
+      if (m === undefined) throw new InvalidInput({ field: "fill", value: { path: i, quantity }, expected: "a fill after the engine opened" })
+      const S = m.spot[i]!
+      const feesBefore = feesPaid(i, S), slippageBefore = slippagePaid(i, S)
       Accounting.tradeHedge(account, i, quantity, price, mark, fee)
       trades[i]! += 1
-      if (current !== undefined) totalRow(i, current.spot[i]!, mark)
+      totalRow(i, S, mark)
+      if (attributing) {
+        // as for a fill at once (see `decide`): the fee and spread are its whole P&L at the mark, and the next
+        // step's Greeks start from the account with the fill
+        attribution.fees[i]! -= feesPaid(i, S) - feesBefore
+        attribution.slippage[i]! -= slippagePaid(i, S) - slippageBefore
+        prevW[i] = W[i]!
+        prevD[i] = D[i]!
+        prevEq[i] = coin ? W[i]! / prevS[i]! : W[i]!
+        snapshotRow(i, prevS[i]!)
+      }
     },
     finish: (m) => {
       current = m

@@ -15,6 +15,7 @@ import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
+import type { MarketEvent } from "./MarketEvent.js"
 
 const Positive = Schema.Finite.check(Schema.isGreaterThan(0))
 const NonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
@@ -167,3 +168,25 @@ export interface VenueService {
  * @category models
  */
 export class Venue extends Context.Service<Venue, VenueService>()("@hedgekit/sdk/Venue") {}
+
+/**
+ * What a venue simulated on a replayed tape (a backtest venue, a paper exchange in replay) needs besides
+ * {@link VenueService}: the market the loop sees. The hedge loop hands it every market event in order — after it
+ * has acted on the previous timestamp and before it applies the event, so the venue never sees a price the loop
+ * has not — and books the fills `observe` returns (resting orders the new prices reached) at once, which keeps a
+ * replay deterministic. A live venue has its own market data and does not provide this service.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MarketFeedService {
+  readonly observe: (event: MarketEvent) => Effect.Effect<ReadonlyArray<Fill>, VenueError>
+}
+
+/**
+ * The market feed service tag (optional in the hedge loop's context).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class MarketFeed extends Context.Service<MarketFeed, MarketFeedService>()("@hedgekit/sdk/Venue/MarketFeed") {}
