@@ -16,7 +16,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
-import { UsageError } from "./PriceCommands.js"
+import * as Plugins from "./Plugins.js"
+import { loadPlugins, UsageError } from "./PriceCommands.js"
 
 const Positive = Schema.Finite.check(Schema.isGreaterThan(0))
 const NonNegative = Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))
@@ -139,7 +140,7 @@ const runHistorical = async (config: BacktestConfig, base: string, name: string,
     ...(toMs !== undefined ? { endMs: toMs } : {}),
     hedge: config.hedge.instrument,
     costs: { lot: config.hedge.lot, ...(config.hedge.minimum !== undefined ? { minimum: config.hedge.minimum } : {}), fees: config.hedge.fees, halfSpread: config.hedge.halfSpread },
-    policy: Policies.fromSpec(policySpec),
+    policy: Policies.fromSpec(policySpec, Plugins.registry().policies),
     accounting: config.accounting,
     spot: source.spot ?? (source.perpetual !== undefined ? "perpetual" : "index"),
     smile: source.smile ?? "sticky-moneyness",
@@ -191,7 +192,7 @@ export const runSimulated = (config: BacktestConfig, name: string, policySpec: u
     legs,
     hedge: config.hedge.instrument,
     costs: { lot: config.hedge.lot, ...(config.hedge.minimum !== undefined ? { minimum: config.hedge.minimum } : {}), fees: config.hedge.fees, halfSpread: config.hedge.halfSpread },
-    policy: Policies.fromSpec(policySpec),
+    policy: Policies.fromSpec(policySpec, Plugins.registry().policies),
     accounting: config.accounting,
     impliedVol: source.impliedVol,
     ...(source.start !== undefined ? { startMs: time("source.start", source.start) } : {}),
@@ -243,6 +244,7 @@ export const backtest = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
+      yield* loadPlugins
       const raw = yield* attempt(`cannot read the config ${flags.config}`, () => JSON.parse(readFileSync(flags.config, "utf8")) as unknown)
       let config = yield* attempt(`the config ${flags.config}`, () => Schema.decodeUnknownSync(BacktestConfig)(raw))
       const base = dirname(resolve(flags.config))

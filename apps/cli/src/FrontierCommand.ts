@@ -12,7 +12,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
 import { BacktestConfig } from "./BacktestCommand.js"
-import { UsageError } from "./PriceCommands.js"
+import { loadPlugins, UsageError } from "./PriceCommands.js"
 
 const Sweep = Schema.Array(Schema.Struct({
   policy: Schema.String,
@@ -95,6 +95,7 @@ export const frontier = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
+      yield* loadPlugins
       const raw = yield* Effect.try({ try: () => JSON.parse(readFileSync(flags.config, "utf8")) as unknown, catch: (e) => new UsageError({ message: `cannot read the config ${flags.config}: ${(e as Error).message}` }) })
       let config = yield* Effect.try({ try: () => Schema.decodeUnknownSync(FrontierConfig)(raw), catch: (e) => new UsageError({ message: `the config ${flags.config}: ${(e as Error).message}` }) })
       if (config.source.kind !== "simulated") {

@@ -11,7 +11,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
-import { UsageError } from "./PriceCommands.js"
+import * as Plugins from "./Plugins.js"
+import { loadPlugins, UsageError } from "./PriceCommands.js"
 import { readJson } from "./RiskCommand.js"
 
 const attempt = <A>(f: () => A): Effect.Effect<A, UsageError> =>
@@ -118,11 +119,12 @@ export const hedge = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
+      yield* loadPlugins
       const book = yield* readJson(flags.book, Portfolio.Book, "book")
       const market = yield* readJson(flags.market, Portfolio.Market, "market")
       const setup = yield* readJson(flags.hedges, Context.HedgeSetup, "hedge setup")
       const spec = yield* policySpec(flags.policy, Option.getOrElse(flags.param, () => ({})))
-      const policy = yield* attempt(() => Policies.fromSpec(spec))
+      const policy = yield* attempt(() => Policies.fromSpec(spec, Plugins.registry().policies))
       const context = yield* attempt(() => Context.contextOf(book, market, setup))
       const statePath = Option.getOrUndefined(flags.state)
       let state = RebalancePolicy.makeState(policy, 1)
@@ -200,17 +202,19 @@ export const policies = Command.make(
   { json: Flag.Boolean("json").pipe(Flag.withDescription("print the list as JSON"), Flag.withDefault(false)) },
   (flags) =>
     Effect.gen(function*() {
+      const { policies: registered, policyOwners } = yield* loadPlugins
       if (flags.json) {
         yield* Console.log(JSON.stringify({
-          policies: Policies.builtins.map((p) => ({ name: p.name, version: p.version, description: p.description, params: p.paramDocs })),
+          policies: registered.map((p) => ({ name: p.name, version: p.version, from: policyOwners.get(p.name) ?? "built-in", description: p.description, params: p.paramDocs })),
           combinators: Policies.combinators
         }, null, 2))
         return
       }
       const lines: Array<string> = []
       const param = (d: RebalancePolicy.ParamDoc) => `    ${d.name.padEnd(24)} ${d.unit.padEnd(22)} ${d.description}${d.default !== undefined ? ` (default ${JSON.stringify(d.default)})` : ""}`
-      for (const p of Policies.builtins) {
-        lines.push(`${p.name} ${p.version}: ${p.description}`)
+      for (const p of registered) {
+        const owner = policyOwners.get(p.name)
+        lines.push(`${p.name} ${p.version}${owner !== undefined && owner !== "built-in" ? ` (${owner})` : ""}: ${p.description}`)
         lines.push(...p.paramDocs.map(param), "")
       }
       lines.push("combinators (in a JSON spec given to --policy):")

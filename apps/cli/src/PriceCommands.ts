@@ -8,6 +8,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
 import { runBatch } from "./Batch.js"
+import * as Plugins from "./Plugins.js"
 import { formatOfPath } from "./RowIO.js"
 import type { Format } from "./RowIO.js"
 import { outputFields, processRow } from "./Rows.js"
@@ -45,10 +46,11 @@ const PARAM_FLAGS = {
 
 const common = {
   ...PARAM_FLAGS,
-  model: Flag.Literals("model", MODEL_NAMES).pipe(
-    Flag.withDescription("bsm (spot with yield q), black76 (forward), bachelier (normal, forward), or a forward model: sabr, merton, kou, heston, bates"),
+  model: Flag.String("model").pipe(
+    Flag.withDescription(`${MODEL_NAMES.slice(0, 3).join(", ")} (bsm on a spot with yield q; black76 and bachelier on a forward), a forward model (${MODEL_NAMES.slice(3).join(", ")}), or a plugin's model (see hedgekit plugins)`),
     Flag.optional
   ),
+  params: text("params", "a plugin model's parameters as JSON, e.g. '{\"sigma\":0.12,\"nu\":0.2,\"theta\":-0.14}'"),
   type: Flag.Literals("type", ["call", "put"]).pipe(Flag.withDescription("call or put"), Flag.optional),
   spot: num("spot", "spot price (bsm)"),
   forward: num("forward", "forward price (black76, bachelier)"),
@@ -69,7 +71,8 @@ const common = {
 }
 
 interface Common {
-  readonly model: Option.Option<(typeof MODEL_NAMES)[number]>
+  readonly model: Option.Option<string>
+  readonly params: Option.Option<string>
   readonly type: Option.Option<"call" | "put">
   readonly spot: Option.Option<number>
   readonly forward: Option.Option<number>
@@ -150,8 +153,15 @@ const table = (row: Row, fields: ReadonlyArray<string>, units: Units): string =>
   return lines.join("\n")
 }
 
+/** Loads the project's plugins (an unusable invocation when one fails). */
+export const loadPlugins = Effect.tryPromise({
+  try: () => Plugins.load(),
+  catch: (error) => new UsageError({ message: (error as Error).message })
+})
+
 const run = (command: RowCommand, flags: Common, last: Option.Option<number>, units: Units = "raw") =>
   Effect.gen(function*() {
+    yield* loadPlugins
     if (Option.isSome(flags.input)) {
       const input = flags.input.value
       const inputFormat = yield* formatFor(flags.format, input, "jsonl")
@@ -167,7 +177,7 @@ const run = (command: RowCommand, flags: Common, last: Option.Option<number>, un
       return
     }
     const row: Record<string, unknown> = {}
-    for (const key of ["model", "type", "spot", "forward", "strike", "expiry", "rate", "dividend", ...(Object.keys(PARAM_FLAGS) as Array<keyof typeof PARAM_FLAGS>)] as const) {
+    for (const key of ["model", "params", "type", "spot", "forward", "strike", "expiry", "rate", "dividend", ...(Object.keys(PARAM_FLAGS) as Array<keyof typeof PARAM_FLAGS>)] as const) {
       const value: Option.Option<unknown> = flags[key]
       if (Option.isSome(value)) row[key] = value.value
     }

@@ -14,7 +14,9 @@ import { ClosedForm, Deribit, Numerical } from "@hedgekit/greeks"
 import { Bachelier, Black76, BlackScholes } from "@hedgekit/models"
 import { InvalidInput, isHedgekitError, toRecord } from "@hedgekit/sdk"
 import type { ErrorRecord } from "@hedgekit/sdk"
+import * as Schema from "effect/Schema"
 import { FORWARD_MODELS } from "./ForwardModels.js"
+import { parameterNames, registry } from "./Plugins.js"
 
 export type Row = Readonly<Record<string, unknown>>
 export type Command = "price" | "iv" | "greeks"
@@ -52,7 +54,7 @@ const numberField = (row: Row, field: string, expected: string, fallback?: numbe
 const modelOf = (row: Row): ModelName => {
   const value = row["model"]
   if (typeof value === "string" && (MODELS as ReadonlyArray<string>).includes(value)) return value as ModelName
-  throw new InvalidInput({ field: "model", value: value ?? null, expected: `one of ${[...MODELS, ...Object.keys(FORWARD_MODELS)].map((m) => `"${m}"`).join(", ")}` })
+  throw new InvalidInput({ field: "model", value: value ?? null, expected: `one of ${[...MODELS, ...Object.keys(FORWARD_MODELS), ...registry().models.keys()].map((m) => `"${m}"`).join(", ")}` })
 }
 
 const typeOf = (row: Row): "call" | "put" => {
@@ -149,6 +151,56 @@ const forwardModelOutputs = (command: Command, row: Row, units: Units): Row | un
   return out
 }
 
+/**
+ * A row of a plugin's model: its parameters are the row's fields named like the model's params Schema's (numbers
+ * in CSV are decoded first), or a `params` object; the Schema decides what is valid. Greeks as for the forward
+ * models. `undefined` when the row's model is not a plugin's.
+ */
+const pluginModelOutputs = (command: Command, row: Row, units: Units): Row | undefined => {
+  const name = row["model"]
+  const entry = typeof name === "string" ? registry().models.get(name) : undefined
+  if (entry === undefined) return undefined
+  const model = entry.model
+  if (command === "iv") throw new InvalidInput({ field: "model", value: name, expected: "bsm, black76 or bachelier for iv" })
+  if (units === "deribit") throw new InvalidInput({ field: "model", value: name, expected: "black76 for --units deribit (Deribit values its options with Black-76 on the forward)" })
+  const type = typeOf(row)
+  forbid(row, "spot", name as ModelName, "forward")
+  const forward = numberField(row, "forward", "a finite forward > 0")
+  const strike = numberField(row, "strike", "a finite strike")
+  const expiry = numberField(row, "expiry", "a time to expiry in years > 0")
+  const rate = numberField(row, "rate", "a continuously compounded rate (decimal)", 0)
+  const raw: Record<string, unknown> = {}
+  const given = row["params"]
+  if (typeof given === "object" && given !== null) Object.assign(raw, given)
+  else if (typeof given === "string" && given.trim().startsWith("{")) Object.assign(raw, JSON.parse(given) as object)
+  for (const field of parameterNames(model)) {
+    const value = row[field]
+    if (isBlank(value)) continue
+    raw[field] = typeof value === "string" && DECIMAL.test(value.trim()) ? Number(value) : value
+  }
+  let params: unknown
+  try {
+    params = Schema.decodeUnknownSync(model.params as Schema.Decoder<unknown>)(raw)
+  } catch (error) {
+    const message = (error as Error).message.replace(/\s+/g, " ")
+    const path = /at \["([^"]+)"\]/.exec(message)?.[1]
+    const names = parameterNames(model)
+    throw new InvalidInput({
+      field: path ?? "params",
+      value: path !== undefined ? (raw[path] ?? null) : raw,
+      expected: `parameters of ${name} (${names.length > 0 ? names.join(", ") : "see hedgekit plugins"}): ${message}`
+    })
+  }
+  const r = Numerical.greeks(model, { type, forward, strike, expiry, rate }, params as never)
+  const wanted = command === "price" ? ["delta", "gamma", "vega", "theta", "rho"] : ["delta", "gamma", "vega", "theta", "rho", ...HIGHER]
+  const out: Record<string, unknown> = { price: r.price }
+  for (const g of wanted) {
+    const e = r.greeks[g as Numerical.GreekName]
+    if (e !== undefined) out[g] = e.value
+  }
+  return out
+}
+
 const greeksOutputs = (row: Row, units: Units): Row => {
   const p = parseCommon(row)
   const vol = numberField(
@@ -214,7 +266,7 @@ export interface Outcome {
 /** Evaluates one row. Never throws for a bad row. */
 export const evaluateRow = (command: Command, row: Row, units: Units = "raw"): Outcome => {
   try {
-    const forward = forwardModelOutputs(command, row, units)
+    const forward = forwardModelOutputs(command, row, units) ?? pluginModelOutputs(command, row, units)
     if (forward !== undefined) return { output: forward }
     return { output: command === "price" ? priceOutputs(row) : command === "greeks" ? greeksOutputs(row, units) : ivOutputs(row) }
   } catch (error) {
