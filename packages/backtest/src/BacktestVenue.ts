@@ -113,6 +113,8 @@ export const make = (config: BacktestVenueConfig): BacktestVenue => {
         return known ?? { clientOrderId, symbol: hedge.symbol, state: "rejected", filledQuantity: 0, timeMs: nowMs, reason: "no such order", fills: [] }
       }),
     fills: Stream.empty,
+    orderByClientId: (clientOrderId) => Effect.sync(() => [...orders].reverse().find((o) => o.clientOrderId === clientOrderId)),
+    fillsSince: (sinceMs) => Effect.sync(() => orders.flatMap((o) => o.fills).filter((f) => f.timeMs >= sinceMs)),
     openOrders: Effect.succeed([]),
     positions: Effect.sync(() => [{ symbol: hedge.symbol, quantity: position }]),
     balances: Effect.sync(() => [{ currency: feeCurrency, total: -fees }]),

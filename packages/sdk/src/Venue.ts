@@ -159,6 +159,15 @@ export interface VenueService {
   readonly openOrders: Effect.Effect<ReadonlyArray<OrderUpdate>, VenueError>
   readonly positions: Effect.Effect<ReadonlyArray<VenuePosition>, VenueError>
   readonly balances: Effect.Effect<ReadonlyArray<Balance>, VenueError>
+  /**
+   * The order a `clientOrderId` was sent as, open or not, with its fills — `undefined` when the venue has no such
+   * order (for an order sent with `validUntilMs`, only trustworthy once that time has passed). What crash recovery
+   * asks before it decides an order whose send was cut short was never placed; a venue without it cannot recover
+   * such orders.
+   */
+  readonly orderByClientId?: (clientOrderId: string) => Effect.Effect<OrderUpdate | undefined, VenueError>
+  /** Our fills from `sinceMs` on (UTC ms), oldest first: what recovery adopts when the journal missed them. */
+  readonly fillsSince?: (sinceMs: number) => Effect.Effect<ReadonlyArray<Fill>, VenueError>
 }
 
 /**
