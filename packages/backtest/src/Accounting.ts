@@ -82,7 +82,11 @@ export interface Account extends Flows {
  * @since 0.1.0
  * @category constructors
  */
-export const make = (holdings: Holdings, paths: number, start: { readonly coin?: number; readonly usd?: number } = {}): Account => {
+export const make = (
+  holdings: Holdings,
+  paths: number,
+  start: { readonly coin?: number; readonly usd?: number; readonly hedge?: number } = {}
+): Account => {
   if (!(Number.isInteger(paths) && paths > 0)) throw new InvalidInput({ field: "paths", value: paths, expected: "a whole number of paths > 0" })
   const col = (x = 0) => new Float64Array(paths).fill(x)
   return {
@@ -91,7 +95,8 @@ export const make = (holdings: Holdings, paths: number, start: { readonly coin?:
     coin: col(start.coin ?? 0),
     usd: col(start.usd ?? 0),
     legs: holdings.legs.map(() => col()),
-    hedge: col(),
+    // a hedge held from before (a live loop restarting): marked from its first price on, as if opened there
+    hedge: col(start.hedge ?? 0),
     hedgeRef: col(NaN),
     fundedMs: col(NaN),
     feesCoin: col(), feesUsd: col(), fundingCoin: col(), fundingUsd: col(), slippageCoin: col(), slippageUsd: col(),

@@ -98,8 +98,11 @@ export interface EngineConfig {
   readonly deliveryFeeRate?: number
   /** Split each step's P&L into Greeks and flows. */
   readonly attribution?: boolean
-  /** Starting balances per path. */
-  readonly start?: { readonly coin?: number; readonly usd?: number }
+  /**
+   * Starting balances per path, and a hedge position already held (contracts; for a spot hedge the coins are in
+   * `coin` as well) — a live loop restarting with the venue's position.
+   */
+  readonly start?: { readonly coin?: number; readonly usd?: number; readonly hedge?: number }
   /** Where hedge orders go (default: {@link costExecutor}). */
   readonly executor?: Executor
 }

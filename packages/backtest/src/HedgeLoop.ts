@@ -18,13 +18,13 @@
  *
  * @since 0.1.0
  */
-import { InvalidInput, type MarketEvent, Venue } from "@hedgekit/sdk"
+import { InvalidInput, type MarketEvent, RebalancePolicy, Venue } from "@hedgekit/sdk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type * as Engine from "./Engine.js"
 import * as ReplayCore from "./internal/replayCore.js"
-import type { ReplayConfig, ReplayResult } from "./Replay.js"
+import type { Point, ReplayConfig, ReplayResult } from "./Replay.js"
 
 /**
  * @since 0.1.0
@@ -33,6 +33,26 @@ import type { ReplayConfig, ReplayResult } from "./Replay.js"
 export interface HedgeLoopConfig extends ReplayConfig {
   /** Prefix of the loop's client order ids (default "hk"). */
   readonly orderIdPrefix?: string
+  /**
+   * Called after each decision, once its orders were sent and their immediate fills booked (for a live status
+   * line, or a kill switch that watches the policy): what the policy did and said, and the book after it.
+   */
+  readonly onDecision?: (decision: Decision) => Effect.Effect<void, Venue.VenueError>
+}
+
+/**
+ * A decision of the loop, as `onDecision` sees it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Decision extends Point {
+  /** `"hold"`, `"trade"`, `"halt"` (a kill switch in the policy) or `"error"`. */
+  readonly action: "hold" | "trade" | "halt" | "error"
+  /** The policy's reason, in words. */
+  readonly reason: string
+  /** Contracts the decision asked for (signed). */
+  readonly quantity: number
 }
 
 /**
@@ -129,7 +149,18 @@ export const run = <E>(
         })
         for (const fill of update.fills) yield* book(fill)
       }
-      core.recordDecision()
+      const recorded = core.recordDecision()
+      const engine = core.engine()
+      if (recorded !== undefined && config.onDecision !== undefined && engine !== undefined) {
+        const out = engine.outputs
+        const code = out.action[0]!
+        yield* config.onDecision({
+          ...recorded,
+          action: code === RebalancePolicy.TRADE ? "trade" : code === RebalancePolicy.HALT ? "halt" : code === RebalancePolicy.ERROR ? "error" : "hold",
+          reason: RebalancePolicy.reasonText(config.policy, out, 0),
+          quantity: out.quantity[0]!
+        })
+      }
     })
 
     const onEvent = (event: MarketEvent.MarketEvent) =>

@@ -34,8 +34,8 @@ const interpolate = (xs: ReadonlyArray<number>, ys: ReadonlyArray<number>, x: nu
 export interface ReplayCore {
   /** Acts on the timestamp before `event`'s when `event` starts a new one. */
   readonly advance: (event: MarketEvent.MarketEvent) => void
-  /** Records the decision just taken (after its fills are booked). */
-  readonly recordDecision: () => void
+  /** Records the decision just taken (after its fills are booked); the point recorded, if one was due. */
+  readonly recordDecision: () => Point | undefined
   readonly apply: (event: MarketEvent.MarketEvent) => void
   /** The loop has finished (every leg settled or the end time reached): no more events are needed. */
   readonly done: () => boolean
@@ -225,7 +225,9 @@ export const make = (config: ReplayConfig, executor: Engine.Executor): ReplayCor
       if (decidedAt === decidedAt && !done) {
         record(decidedAt)
         decidedAt = NaN
+        return points[points.length - 1]
       }
+      return undefined
     },
     apply,
     done: () => done,
