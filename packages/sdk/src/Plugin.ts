@@ -49,8 +49,10 @@ export interface Plugin {
   readonly sdk: string
   readonly description?: string
   /** Models of any parameter type (each checks its own parameters with its Schema). */
-  readonly models?: ReadonlyArray<PricingModel<never>>
-  readonly policies?: ReadonlyArray<RebalancePolicy<never>>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list of models whose parameter types differ
+  readonly models?: ReadonlyArray<PricingModel<any>>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as `models`
+  readonly policies?: ReadonlyArray<RebalancePolicy<any>>
 }
 
 /**
