@@ -217,14 +217,13 @@ export const load = async (cwd: string = process.cwd()): Promise<Registry> => {
     for (const model of plugin.models ?? []) {
       const taken = (CLOSED_FORM_MODELS as ReadonlyArray<string>).includes(model.name) || model.name in FORWARD_MODELS ? "built-in" : models.get(model.name)?.plugin
       if (taken !== undefined) fail(name, "register", `its model ${JSON.stringify(model.name)} is already registered by ${taken}`)
-      models.set(model.name, { model: model as PricingModel<never>, plugin: name })
+      models.set(model.name, { model: model as unknown as PricingModel<never>, plugin: name })
     }
     for (const policy of plugin.policies ?? []) {
       const taken = policyOwners.get(policy.name)
       if (taken !== undefined) fail(name, "register", `its policy ${JSON.stringify(policy.name)} is already registered by ${taken}`)
       policyOwners.set(policy.name, name)
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as `Registry.policies`
-      policies.push(policy as unknown as RebalancePolicy.RebalancePolicy<any>)
+      policies.push(policy)
     }
     plugins.push({
       name, version: plugin.version, sdk: plugin.sdk, ...(plugin.description !== undefined ? { description: plugin.description } : {}), path: plugin.path, options,
