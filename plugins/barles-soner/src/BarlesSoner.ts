@@ -10,8 +10,8 @@
  * - Adjusted vol (Barles & Soner 1998): σ̂ = σ·√(1 + Ψ(A)), A = −e^{rτ}·κ²·γ·S²·Γ. Barles & Soner write A for
  *   the position owed (the option written), whose gamma is −Γ of the book that holds it: a short-gamma book
  *   (A > 0) is hedged at a higher vol, a long-gamma one (A < 0) at a lower vol that never reaches 0 (Ψ > −1).
- * - Band (Whalley & Wilmott 1997): H = (3·e^{−rτ}·κ·S·Γ²/(2γ))^{1/3}, the same asymptotic problem at small A;
- *   it reproduces Barles & Soner's price correction as A → 0 (see the README).
+ * - Band (Whalley & Wilmott 1997): H = (3·e^{−rτ}·κ·S·Γ²/(2γ))^{1/3}, the optimal band of the same utility
+ *   problem for small costs, whose price correction is Barles & Soner's in the limit A → 0 (see the README).
  * - Target hedge: −Δ_book(σ̂), the book's delta revalued by the caller at the vol scaled by σ̂/σ.
  *
  * @since 0.1.0
@@ -73,7 +73,7 @@ const REASONS: ReadonlyArray<string> = [
   "the index price {measure} is not a positive finite number (USD per coin)",
   "the one-way cost κ = {measure} is not a finite fraction ≥ 0",
   "the book's gamma {measure} (coins per USD) is not a finite number",
-  "the rate {measure} or the time to expiry {limit} years is not a finite number",
+  "the rate {measure} and the time to expiry {limit} years give no finite growth factor e^{rτ}",
   "the book's net delta at the Barles–Soner vol (σ × {limit}) is not a finite number: {measure}",
   "the no-trade band's half-width {measure} coins is not finite"
 ]
@@ -100,7 +100,7 @@ const noop = (): void => {}
  * @since 0.1.0
  * @category policy
  */
-export const barlesSoner = defineRebalancePolicy({
+export const barlesSoner: RebalancePolicy.RebalancePolicy<BarlesSonerParams> = defineRebalancePolicy({
   name: "barles-soner",
   version: VERSION,
   description:
@@ -120,7 +120,7 @@ export const barlesSoner = defineRebalancePolicy({
     }
   ],
   make: (p) => {
-    const gamma = p.riskAversion
+    const riskAversion = p.riskAversion
     const toEdge = (p.rebalanceTo ?? "edge") === "edge"
     return {
       reasons: REASONS,
@@ -142,10 +142,10 @@ export const barlesSoner = defineRebalancePolicy({
         // e^{rτ}: the risk aversion at t on values paid at expiry is γe^{rτ}
         const growth = Math.exp(r * tau)
         if (!(growth > 0 && growth < Infinity)) return say(out, row, ERROR, BAD_CARRY, r, tau)
-        const h = Math.cbrt((3 * kappa * S * G * G) / (2 * gamma * growth))
+        const h = Math.cbrt((3 * kappa * S * G * G) / (2 * riskAversion * growth))
         if (!(h < Infinity)) return say(out, row, ERROR, BAD_BAND, h, NaN)
         // A of the position owed (gamma −Γ); σ̂/σ = √(1 + Ψ(A)) > 0 for every finite A
-        const scale = Math.sqrt(onePlusPsi(-growth * kappa * kappa * gamma * S * S * G))
+        const scale = Math.sqrt(onePlusPsi(-growth * kappa * kappa * riskAversion * S * S * G))
         const book = scale === 1 ? inputs.bookDelta[row]! : inputs.deltaAtVolScale!(row, scale)
         const d = inputs.hedgeDelta[row]! + book
         if (!(d - d === 0)) return say(out, row, ERROR, BAD_DELTA, d, scale)

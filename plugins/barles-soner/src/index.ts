@@ -26,9 +26,7 @@ export const plugin: Plugin.Plugin = Plugin.definePlugin({
   version: VERSION,
   sdk: ">=0.0.0 <0.2.0",
   description: "Barles–Soner rebalance policy: hedge at the transaction-cost adjusted vol, within a utility-indifference band",
-  // the SDK lists policies of any parameter type as `RebalancePolicy<never>`; a policy's Schema makes the parameter
-  // type invariant, so a concrete policy is widened by a cast (the host decodes the parameters with that Schema)
-  policies: [barlesSoner as never]
+  policies: [barlesSoner]
 })
 
 export default plugin
