@@ -3,7 +3,6 @@
  * the ones still unresolved), or with `--intents`, `--fills` or `--events` the rows themselves, as a table, JSON Lines
  * (`--json`) or CSV (`--csv`). The journal is opened read-only in spirit: nothing is written.
  */
-import { Journal } from "@hedgekit/execution"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { Argument, Command, Flag } from "effect/cli"
@@ -27,6 +26,8 @@ export const journal = Command.make(
   (flags) =>
     Effect.gen(function*() {
       if (!existsSync(flags.file)) return yield* new UsageError({ message: `no journal at ${flags.file}` })
+      // loaded here, not at start-up: the journal's SQLite binding is only needed by the commands that use it
+      const { Journal } = yield* Effect.promise(() => import("@hedgekit/execution"))
       const file = yield* Effect.try({
         try: () => Journal.open(flags.file),
         catch: (error) => new UsageError({ message: `cannot open the journal ${flags.file}: ${(error as Error).message}` })

@@ -12,4 +12,6 @@ export * as KillSwitch from "./KillSwitch.js"
 /** @since 0.1.0 */
 export * as LiveLoop from "./LiveLoop.js"
 /** @since 0.1.0 */
+export * as Paper from "./Paper.js"
+/** @since 0.1.0 */
 export * as Recovery from "./Recovery.js"
