@@ -19,6 +19,7 @@ const PACKAGES = [
 ]
 
 let project = ""
+const effectVersion = (JSON.parse(execFileSync("node", ["-p", "JSON.stringify(require('effect/package.json').version)"], { cwd: join(root, "packages/sdk"), encoding: "utf8" })) as string)
 
 const pnpm = (args: Array<string>, cwd: string) => execFileSync("npx", [...PNPM, ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 480_000 })
 
@@ -42,7 +43,8 @@ beforeAll(() => {
     name: "hedgekit-user-project",
     private: true,
     type: "module",
-    dependencies: Object.fromEntries(own.map((n) => [n, tarball.get(n)!])),
+    // the plugins' peers (the SDK and effect) are the project's own dependencies, as npm users install them
+    dependencies: { ...Object.fromEntries(own.map((n) => [n, tarball.get(n)!])), "@hedgekit/sdk": tarball.get("@hedgekit/sdk")!, effect: effectVersion },
     pnpm: {
       // the CLI's own @hedgekit dependencies come from the tarballs too (they are not on the registry)
       overrides: Object.fromEntries([...tarball].filter(([n]) => n.startsWith("@hedgekit/")).map(([n, t]) => [n, t])),
@@ -51,7 +53,7 @@ beforeAll(() => {
   }, null, 2))
   writeFileSync(join(project, "hedgekit.config.json"), JSON.stringify({ plugins: ["hedgekit-plugin-variance-gamma", "hedgekit-plugin-barles-soner"] }))
   // from the store this machine's install filled; the registry only for what is missing
-  pnpm(["install", "--prefer-offline", "--config.auto-install-peers=true"], project)
+  pnpm(["install", "--prefer-offline"], project)
 }, 600_000)
 
 const hedgekit = (args: Array<string>) =>
