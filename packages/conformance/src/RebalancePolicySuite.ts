@@ -166,6 +166,8 @@ export interface RebalancePolicyOptions<P> {
   readonly path?: string
   /** `describeRebalancePolicy` only: each test's timeout, ms. */
   readonly timeout?: number
+  /** `describeRebalancePolicy` only: words added to the block's title. */
+  readonly label?: string
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -628,7 +630,7 @@ export const checkRebalancePolicy = <P>(
  * @category suites
  */
 export const describeRebalancePolicy = <P>(policy: RebalancePolicy.RebalancePolicy<P> | Rebalancer, options: RebalancePolicyOptions<P>): void => {
-  describe(`${policy.name} conforms to the RebalancePolicy contract`, () => {
+  describe(`${policy.name}${options.label !== undefined ? ` (${options.label})` : ""} conforms to the RebalancePolicy contract`, () => {
     const setup = setupOf(policy, options)
     for (const { id, title } of policyProperties) {
       if (options.only !== undefined && !options.only.includes(id)) continue
