@@ -115,7 +115,8 @@ export interface Run {
   readonly notes: ReadonlyArray<string>
 }
 
-const runHistorical = async (config: BacktestConfig, base: string, name: string, policySpec: unknown): Promise<Run> => {
+/** The events and the replay's config of a historical backtest config, for one policy (also `hedgekit paper`'s). */
+export const historicalSetup = (config: BacktestConfig, base: string, policySpec: unknown) => {
   const source = config.source as typeof Historical.Type
   const fromMs = source.from !== undefined ? time("source.from", source.from) : undefined
   const toMs = source.to !== undefined ? time("source.to", source.to) : undefined
@@ -134,7 +135,7 @@ const runHistorical = async (config: BacktestConfig, base: string, name: string,
     return l
   })
   if (config.book.open === undefined) throw new UsageError({ message: "book.open: the time to open the book (ISO-8601) is needed for a historical run" })
-  const result = await Replay.run(events, {
+  const replay: Replay.ReplayConfig = {
     legs,
     openMs: time("book.open", config.book.open),
     ...(toMs !== undefined ? { endMs: toMs } : {}),
@@ -145,9 +146,19 @@ const runHistorical = async (config: BacktestConfig, base: string, name: string,
     spot: source.spot ?? (source.perpetual !== undefined ? "perpetual" : "index"),
     smile: source.smile ?? "sticky-moneyness",
     ...(config.optionFees ? { optionFees: config.optionFees } : {})
-  })
+  }
+  return { events, files, replay }
+}
+
+const runHistorical = async (config: BacktestConfig, base: string, name: string, policySpec: unknown): Promise<Run> => {
+  const { events, files, replay } = historicalSetup(config, base, policySpec)
+  const result = await Replay.run(events, replay)
+  return historicalRun(name, result, files.map((f) => f.stats))
+}
+
+/** A historical run's summary, series and notes. */
+export const historicalRun = (name: string, result: Replay.ReplayResult, stats: ReadonlyArray<{ readonly badRows: number }>): Run => {
   const p = result.points
-  const stats = files.map((f) => f.stats)
   const bad = stats.reduce((a, s) => a + s.badRows, 0)
   return {
     name,
@@ -204,7 +215,7 @@ export const runSimulated = (config: BacktestConfig, name: string, policySpec: u
 
 const fmt = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : String(x))
 
-const table = (runs: ReadonlyArray<Run>): string => {
+export const table = (runs: ReadonlyArray<Run>): string => {
   const s0 = runs[0]!.summary
   const ccy = s0.currency
   const digits = ccy === "USD" ? 0 : 4

@@ -353,6 +353,14 @@ export const make = (config: PaperConfig): PaperVenue => {
     openOrders: Effect.sync(() => exchange.openOrders()),
     positions: Effect.sync(() => exchange.positions()),
     balances: Effect.sync(() => exchange.balances()),
+    // the log holds each order's latest state with all its fills (what crash recovery asks for)
+    orderByClientId: (clientOrderId) =>
+      Effect.sync(() => {
+        for (let k = exchange.log.length - 1; k >= 0; k--) if (exchange.log[k]!.clientOrderId === clientOrderId) return exchange.log[k]
+        return undefined
+      }),
+    fillsSince: (sinceMs) =>
+      Effect.sync(() => exchange.log.flatMap((u) => u.fills).filter((f) => f.timeMs >= sinceMs).sort((a, b) => a.timeMs - b.timeMs)),
     observe: (event) => Effect.map(guarded("observe", () => exchange.step(event)), (r) => r.fills),
     step: (event) => guarded("observe", () => exchange.step(event)),
     setBook: (symbol, book) => guarded("setBook", () => exchange.setBook(symbol, book)),
