@@ -209,8 +209,25 @@ export const make = (config: EngineConfig, paths: number): Engine => {
 
   // valuation columns: one batch per leg, in the Black-76 kernel's own memory (the batch then copies nothing);
   // type, strike and rate are fixed, expiry, forward and vol are written each step
-  const frames = legs.map((l) => {
-    const c = Black76.makeWasmColumns(paths)
+  // One path (a replay, a live book) with many legs: one batch of L rows instead of L batches of one row, each
+  // leg's columns a one-row view of it (a call into the kernel costs more than a row).
+  const single = paths === 1 && L > 1 ? Black76.makeWasmColumns(L) : undefined
+  const view = <A extends Float64Array | Uint8Array>(column: A, k: number): A => column.subarray(k, k + 1) as A
+  const frames = legs.map((l, k) => {
+    const c: Black76.WasmColumns = single === undefined
+      ? Black76.makeWasmColumns(paths)
+      : {
+        input: {
+          length: 1, isCall: view(single.input.isCall, k), forward: view(single.input.forward, k), strike: view(single.input.strike, k),
+          expiry: view(single.input.expiry, k), rate: view(single.input.rate, k), vol: view(single.input.vol, k)
+        },
+        out: {
+          price: view(single.out.price, k), delta: view(single.out.delta, k), gamma: view(single.out.gamma, k), vega: view(single.out.vega, k),
+          theta: view(single.out.theta, k), rho: view(single.out.rho, k)
+        },
+        status: view(single.status, k),
+        inWasmMemory: single.inWasmMemory
+      }
     c.input.isCall.fill(l.optionType === "call" ? 1 : 0)
     c.input.strike.fill(l.strike)
     c.input.rate.fill(0)
@@ -302,6 +319,23 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   /** Values every live leg at the market into `greeks` (the kernel's columns: forward and vol copied in). */
   const valueLegs = (m: StepMarket): void => {
     legsAt(m.timeMs)
+    if (single !== undefined) {
+      // every leg's row in one batch; a leg past its expiry gets placeholder inputs and is not read
+      const input = single.input
+      for (let k = 0; k < L; k++) {
+        const on = live[k]!
+        input.expiry[k] = on ? tauOf[k]! : 1
+        input.forward[k] = on ? m.forward[k]![0]! : 1
+        input.vol[k] = on ? m.vol[k]![0]! : 1
+      }
+      Black76.greeksBatch(input, single.out, single.status)
+      for (let k = 0; k < L; k++) {
+        if (live[k] && single.status[k] !== 0) {
+          throw new InvalidInput({ field: `vol/forward of ${legs[k]!.symbol} on path 0`, value: { forward: m.forward[k]![0], vol: m.vol[k]![0] }, expected: "a positive forward and vol" })
+        }
+      }
+      return
+    }
     for (let k = 0; k < L; k++) {
       if (!live[k]) continue
       const f = frames[k]!
