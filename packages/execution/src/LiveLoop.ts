@@ -39,6 +39,8 @@ export interface LiveConfig extends Omit<HedgeLoop.HedgeLoopConfig, "orderIdPref
   readonly validForMs?: number
   /** Called at each step of an order's life (crash tests). */
   readonly onPoint?: Journal.JournalledOptions["onPoint"]
+  /** Clock-skew margin of recovery (ms, default 2 000): see `Recovery.RecoveryOptions.skewMs`. */
+  readonly recoverySkewMs?: number
 }
 
 /**
@@ -72,7 +74,9 @@ export const run = <E>(
     const feed = yield* Effect.serviceOption(Venue.MarketFeed)
     let eventMs = NaN
     const now = config.clock === "events" ? () => (eventMs === eventMs ? eventMs : Date.now()) : Date.now
-    const recovery = yield* Recovery.recover(journal, venue, { prefix: `${config.prefix}-`, now })
+    const recovery = yield* Recovery.recover(journal, venue, {
+      prefix: `${config.prefix}-`, now, ...(config.recoverySkewMs !== undefined ? { skewMs: config.recoverySkewMs } : {})
+    })
     const held = recovery.positions.find((p) => p.symbol === config.hedge.symbol)?.quantity ?? 0
     const session = `${config.prefix}-${Date.now().toString(36)}`
     const limits = config.killSwitch ?? {}

@@ -24,22 +24,30 @@ const loadEsbuild = (): EsbuildLike => {
   return createRequire(tsupEntry)("esbuild") as EsbuildLike
 }
 
-/** Bundles the standalone fake; returns the path of the `.mjs`. */
-export const bundleFakeDeribit = async (outfile: string = join(packageRoot, ".cache", "fakeDeribit.mjs")): Promise<string> => {
+/** Bundles a script of this folder into `.cache/` (`external` packages resolve from the package's node_modules). */
+export const bundleScript = async (entry: string, outfile: string, external: ReadonlyArray<string>): Promise<string> => {
   mkdirSync(dirname(outfile), { recursive: true })
   const result = await loadEsbuild().build({
-    entryPoints: [join(here, "fakeDeribitMain.ts")],
+    entryPoints: [join(here, entry)],
     outfile,
     bundle: true,
     platform: "node",
     format: "esm",
     target: "node20",
-    external: ["ws"],
+    external,
     logLevel: "silent"
   })
-  if (result.errors.length > 0) throw new Error(`bundling the fake Deribit failed: ${JSON.stringify(result.errors)}`)
+  if (result.errors.length > 0) throw new Error(`bundling ${entry} failed: ${JSON.stringify(result.errors)}`)
   return outfile
 }
+
+/** Bundles the standalone fake; returns the path of the `.mjs`. */
+export const bundleFakeDeribit = (outfile: string = join(packageRoot, ".cache", "fakeDeribit.mjs")): Promise<string> =>
+  bundleScript("fakeDeribitMain.ts", outfile, ["ws"])
+
+/** Bundles the crash tests' client (the live loop on the Deribit adapter); returns the path of the `.mjs`. */
+export const bundleCrashClient = (outfile: string = join(packageRoot, ".cache", "crashClient.mjs")): Promise<string> =>
+  bundleScript("crashClient.ts", outfile, ["ws", "better-sqlite3"])
 
 export interface FakeDeribitProcess {
   readonly url: string
