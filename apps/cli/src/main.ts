@@ -12,6 +12,7 @@ import { chain } from "./ChainCommand.js"
 import { frontier } from "./FrontierCommand.js"
 import { hedge, policies } from "./HedgeCommand.js"
 import { journal } from "./JournalCommand.js"
+import { live } from "./LiveCommand.js"
 import { paper } from "./PaperCommand.js"
 import { plugins } from "./PluginsCommand.js"
 import { greeks, iv, price } from "./PriceCommands.js"
@@ -21,7 +22,7 @@ import { VERSION } from "./Version.js"
 const hedgekit = Command.make("hedgekit", {}, () =>
   Console.log("hedgekit: dynamic hedging of options. Run `hedgekit --help` for the commands.")).pipe(
     Command.withDescription("Dynamic hedging of options, crypto options first."),
-    Command.withSubcommands([price, iv, greeks, risk, market, calibrate, chain, hedge, policies, plugins, backtest, frontier, paper, journal])
+    Command.withSubcommands([price, iv, greeks, risk, market, calibrate, chain, hedge, policies, plugins, backtest, frontier, paper, live, journal])
   )
 
 hedgekit.pipe(
