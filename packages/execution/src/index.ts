@@ -6,6 +6,8 @@
  */
 
 /** @since 0.1.0 */
+export * as Ccxt from "./Ccxt.js"
+/** @since 0.1.0 */
 export * as Deribit from "./Deribit.js"
 /** @since 0.1.0 */
 export * as Journal from "./Journal.js"
