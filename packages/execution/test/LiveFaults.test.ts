@@ -72,7 +72,7 @@ describe("the live loop under venue faults", async () => {
         for (const o of ours) expect(file.intent(o.label), o.label).toBeDefined()
         file.close()
         const position = fake.exchange.positions().find((p) => p.instrument_name === crashHedge.symbol)
-        expect((position?.size ?? 0) / crashHedge.contractSize).toBe(intended)
+        expect(Number(position?.["size"] ?? 0) / crashHedge.contractSize).toBe(intended)
       } finally {
         await fake.close()
       }
