@@ -131,6 +131,11 @@ export interface PricingModelOptions<P> {
   /** fast-check seed (default: fast-check's global seed) and, to replay one counterexample, its path. */
   readonly seed?: number
   readonly path?: string
+  /**
+   * Wall-clock budget of each property, ms (default 20 000): past it fast-check stops generating (the property
+   * passes on the cases run) or shrinking (the counterexample is the smallest found so far, and says so).
+   */
+  readonly timeLimit?: number
   /** `describePricingModel` only: the timeout of each test, ms. */
   readonly timeout?: number
   /** `describePricingModel` only: words added to the block's title, to tell two suites of one model apart. */
@@ -927,7 +932,8 @@ const runOne = <P>(model: PricingModel<P>, options: PricingModelOptions<P>, setu
     needs: spec.needs,
     numRuns: options.runs?.[id] ?? options.numRuns ?? 100,
     seed: options.seed,
-    path: options.path
+    path: options.path,
+    timeLimit: options.timeLimit ?? 20_000
   })
 }
 

@@ -164,6 +164,11 @@ export interface RebalancePolicyOptions<P> {
   readonly runs?: Partial<Record<PolicyProperty, number>>
   readonly seed?: number
   readonly path?: string
+  /**
+   * Wall-clock budget of each property, ms (default 20 000): past it fast-check stops generating (the property
+   * passes on the cases run) or shrinking (the counterexample is the smallest found so far, and says so).
+   */
+  readonly timeLimit?: number
   /** `describeRebalancePolicy` only: each test's timeout, ms. */
   readonly timeout?: number
   /** `describeRebalancePolicy` only: words added to the block's title. */
@@ -593,7 +598,8 @@ const runOne = <P>(s: Setup<P>, id: PolicyProperty): ConformanceFailure | undefi
     needs: spec.needs,
     numRuns: s.options.runs?.[id] ?? s.options.numRuns ?? 100,
     seed: s.options.seed,
-    path: s.options.path
+    path: s.options.path,
+    timeLimit: s.options.timeLimit ?? 20_000
   })
 }
 

@@ -36,6 +36,8 @@ export interface PropertyRun<T> {
   readonly numRuns: number
   readonly seed?: number | undefined
   readonly path?: string | undefined
+  /** Wall-clock budget of the whole run, shrinking included, ms. */
+  readonly timeLimit?: number | undefined
 }
 
 /** Runs the property; `undefined` when it holds. */
@@ -51,11 +53,15 @@ export const runProperty = <T>(run: PropertyRun<T>): ConformanceFailure | undefi
     }
     if (applied) exercised++
   })
-  const details = fc.check(property, {
+  const parameters: fc.Parameters<[T]> = {
     numRuns: run.numRuns,
     ...(run.seed !== undefined ? { seed: run.seed } : {}),
-    ...(run.path !== undefined ? { path: run.path } : {})
-  })
+    ...(run.path !== undefined ? { path: run.path } : {}),
+    // past the budget fast-check stops: generating (the property passes on the cases run) or shrinking (the
+    // counterexample is the smallest found so far); the plugin only watches the clock, whatever the case type
+    ...(run.timeLimit !== undefined ? { plugins: [fc.interruptAfterTimeLimit(run.timeLimit) as unknown as fc.Plugin<[T]>] } : {})
+  }
+  const details = fc.check(property, parameters)
   const head = `${run.subject}: ${run.title}`
   if (details.failed) {
     const error = details.errorInstance
@@ -67,7 +73,7 @@ export const runProperty = <T>(run: PropertyRun<T>): ConformanceFailure | undefi
     const path = details.counterexamplePath ?? undefined
     const replay = `fast-check seed ${details.seed}${path !== undefined ? `, path "${path}"` : ""}, ${details.numShrinks} shrink${
       details.numShrinks === 1 ? "" : "s"
-    }`
+    }${details.interrupted ? `, shrinking stopped at the ${run.timeLimit} ms time limit` : ""}`
     return {
       subject: run.subject,
       property: run.property,
@@ -81,7 +87,9 @@ export const runProperty = <T>(run: PropertyRun<T>): ConformanceFailure | undefi
     }
   }
   if (exercised === 0) {
-    const detail = `none of the ${details.numRuns} generated cases applied (it needs ${run.needs}); widen the generated domain`
+    const detail = details.interrupted
+      ? `the ${run.timeLimit} ms time limit ran out after ${details.numRuns} case(s), none of which applied (it needs ${run.needs}); raise timeLimit`
+      : `none of the ${details.numRuns} generated cases applied (it needs ${run.needs}); widen the generated domain`
     return { subject: run.subject, property: run.property, title: run.title, detail, message: `${head} was never exercised: ${detail}`, seed: details.seed }
   }
   return undefined
