@@ -65,6 +65,35 @@ export const millsRatio = (z: number): number => {
   return (t * b1 - b2 + COEFFICIENTS[0]) / (z + 5)
 }
 
+/** Results of {@link millsRatioPair}: R(z₁), R(z₂). */
+export const millsPair = new Float64Array(2)
+
+/**
+ * R(z₁) and R(z₂) into {@link millsPair} (z₁, z₂ ≥ 0): the two Clenshaw recurrences run in one loop, so that their
+ * dependency chains overlap (the pricing kernel needs R at |d₁| and |d₂| at every node).
+ */
+export const millsRatioPair = (z1: number, z2: number): void => {
+  if (z1 > 1e8 || z2 > 1e8) {
+    millsPair[0] = millsRatio(z1)
+    millsPair[1] = millsRatio(z2)
+    return
+  }
+  const t = (z1 - 5) / (z1 + 5), u = (z2 - 5) / (z2 + 5)
+  const t2 = 2 * t, u2 = 2 * u
+  let b1 = 0, b2 = 0, c1 = 0, c2 = 0
+  for (let k = TOP; k >= 1; k--) {
+    const c = COEFFICIENTS[k]!
+    const b0 = t2 * b1 - b2 + c
+    const c0 = u2 * c1 - c2 + c
+    b2 = b1
+    b1 = b0
+    c2 = c1
+    c1 = c0
+  }
+  millsPair[0] = (t * b1 - b2 + COEFFICIENTS[0]) / (z1 + 5)
+  millsPair[1] = (u * c1 - c2 + COEFFICIENTS[0]) / (z2 + 5)
+}
+
 /** The standard normal distribution function Φ(x), with full relative precision for x < 0. */
 export const normalCdf = (x: number): number => {
   if (x <= 0) return INV_SQRT_2PI * Math.exp(-0.5 * x * x) * millsRatio(-x)

@@ -70,7 +70,7 @@
  * @internal
  */
 import { expm1MinusX, logDensityConstant, logMinusDigamma } from "./gamma.js"
-import { INV_SQRT_2PI, millsRatio } from "./normal.js"
+import { INV_SQRT_2PI, millsPair, millsRatioPair } from "./normal.js"
 
 /**
  * From this a = T/ν on, theta's time derivative is taken in y = ln(G/T) rather than at fixed G: at fixed G the
@@ -92,88 +92,138 @@ const enum C {
   AGREE = 7.450580596923828e-9
 }
 
-// The option and model of the current integral (set by `integrate`).
-let T_ = 0, sig = 0, a_ = 0, cA = 0, k0 = 0, beta = 0, mc = 0, omega = 0, nu_ = 0, lam = 0, side = 0, bRef = 0
-let greeksOn = false, zeroK = false, gammaOn = false, thetaInY = false, boundFalls = 0
+// Numbers live in Float64Arrays rather than module-level `let`s, which V8 would box on every store: nothing is
+// allocated per node or per row.
 
-// Node outputs (weighted by the density, per unit strike): values, then the envelopes the stopping rules use.
-let nB = 0, nD = 0, nG = 0, nV = 0, nT = 0
-/** ln of a bound on every integrand at the last node: weight × e^{max(m, 0)} (b ≤ e^m for a call, ≤ 1 for a put). */
-let nBound = 0
+/** Slots of {@link st}: the option and model of the current integral (set by `integrate`), and the search state. */
+const enum S {
+  T,
+  SIGMA,
+  A,
+  /** C(a), the log-normalising constant of the density of y. */
+  CA,
+  K0,
+  BETA,
+  /** c = 1 − βν = 1 − θν − σ²ν/2. */
+  MC,
+  OMEGA,
+  NU,
+  /** λ(a) = ln a − ψ(a). */
+  LAM,
+  /** +1 when the call is integrated, −1 the put. */
+  SIDE,
+  /** b at y = 0, to centre theta's fixed-G density term (0: not centred). */
+  BREF,
+  /** Right of this y the bound on the integrands falls. */
+  BOUND_FALLS,
+  /** The range of y covered by the lattices so far. */
+  Y_LOW,
+  Y_HIGH,
+  /** The best start found by `scan`, and its rough size. */
+  START,
+  BEST,
+  SIZE
+}
+const st = new Float64Array(S.SIZE)
+let greeksOn = false, zeroK = false, gammaOn = false, thetaInY = false
+
+/**
+ * Slots of {@link nv}: the last node's values (weighted by the density, per unit strike), and the log of a bound on
+ * every integrand there: weight × e^{max(m, 0)} (b ≤ e^m for a call, ≤ 1 for a put).
+ */
+const enum N {
+  B,
+  D,
+  G,
+  V,
+  T,
+  BOUND,
+  SIZE
+}
+const nv = new Float64Array(N.SIZE)
+/** The last node's envelopes (absolute values or bounds of the five integrands), for the stopping rules. */
 const env = new Float64Array(5)
 
-/** Evaluates the integrand(s) at y into nB … nT and `env`. */
+/** Evaluates the integrand(s) at y into {@link nv} and {@link env}. */
 function node(y: number): void {
-  const g = T_ * Math.exp(y)
-  const s = sig * Math.sqrt(g)
+  const T = st[S.T]!, sigma = st[S.SIGMA]!, a = st[S.A]!, k0 = st[S.K0]!, beta = st[S.BETA]!, side = st[S.SIDE]!
+  const g = T * Math.exp(y)
+  const s = sigma * Math.sqrt(g)
   const q = expm1MinusX(y)
-  const lw = cA - a_ * q
+  const lw = st[S.CA]! - a * q
   const m = k0 + beta * g
   const x = m / s
   const d1 = x + 0.5 * s
   const d2 = x - 0.5 * s
-  nBound = lw + (m > 0 ? m : 0)
+  nv[N.BOUND] = lw + (m > 0 ? m : 0)
   // weight × φ(d₂); weight × e^m × φ(d₁) is the same number
   const wp2 = INV_SQRT_2PI * Math.exp(lw - 0.5 * d2 * d2)
+  // every branch below needs the Mills ratio at |d₁| and |d₂|
+  millsRatioPair(d1 < 0 ? -d1 : d1, d2 < 0 ? -d2 : d2)
+  const r1 = millsPair[0]!, r2 = millsPair[1]!
   let b: number, D: number
   if (side > 0) {
     if (m <= 0) {
       // out-of-the-money call: e^m Φ(d₁) − Φ(d₂), d₂ < 0
-      const eN1 = d1 <= 0 ? wp2 * millsRatio(-d1) : Math.exp(lw + m) - wp2 * millsRatio(d1)
-      b = eN1 - wp2 * millsRatio(-d2)
+      const eN1 = d1 <= 0 ? wp2 * r1 : Math.exp(lw + m) - wp2 * r1
+      b = eN1 - wp2 * r2
       D = eN1
     } else {
       // in the money: (e^m − 1) + the put Φ(−d₂) − e^m Φ(−d₁), d₁ > 0
       const w = Math.exp(lw)
       const we = Math.exp(lw + m)
-      const eNm1 = wp2 * millsRatio(d1)
-      const nm2 = d2 >= 0 ? wp2 * millsRatio(d2) : w - wp2 * millsRatio(-d2)
+      const eNm1 = wp2 * r1
+      const nm2 = d2 >= 0 ? wp2 * r2 : w - wp2 * r2
       b = (m < 1 ? w * Math.expm1(m) : we - w) + (nm2 - eNm1)
       D = we - eNm1
     }
   } else {
     if (m >= 0) {
       // out-of-the-money put: Φ(−d₂) − e^m Φ(−d₁), d₁ ≥ 0
-      const eNm1 = wp2 * millsRatio(d1)
-      const nm2 = d2 >= 0 ? wp2 * millsRatio(d2) : Math.exp(lw) - wp2 * millsRatio(-d2)
+      const eNm1 = wp2 * r1
+      const nm2 = d2 >= 0 ? wp2 * r2 : Math.exp(lw) - wp2 * r2
       b = nm2 - eNm1
       D = -eNm1
     } else {
       // in the money: (1 − e^m) + the call e^m Φ(d₁) − Φ(d₂), d₂ < 0
       const w = Math.exp(lw)
       const we = Math.exp(lw + m)
-      const eN1 = d1 <= 0 ? wp2 * millsRatio(-d1) : we - wp2 * millsRatio(d1)
-      b = -w * Math.expm1(m) + (eN1 - wp2 * millsRatio(-d2))
+      const eN1 = d1 <= 0 ? wp2 * r1 : we - wp2 * r1
+      b = -w * Math.expm1(m) + (eN1 - wp2 * r2)
       D = eN1 - we
     }
   }
-  nB = b
+  nv[N.B] = b
   env[0] = Math.abs(b)
   if (!greeksOn) return
   if (zeroK) {
     // e^m (Φ(d₁) − ½): the ±e^m/2 limit is added exactly by the caller
     const half = 0.5 * Math.exp(lw + m)
-    D = d1 >= 0 ? half - wp2 * millsRatio(d1) : wp2 * millsRatio(-d1) - half
+    D = d1 >= 0 ? half - wp2 * r1 : wp2 * r1 - half
   }
-  const rootG = s / sig
-  const tc = T_ / mc
-  nD = D
-  nG = wp2 / s
-  nV = sig * D * (g - tc) + wp2 * rootG
+  const nu = st[S.NU]!, omega = st[S.OMEGA]!, lam = st[S.LAM]!
+  const rootG = s / sigma
+  const tc = T / st[S.MC]!
+  const gamma = wp2 / s
+  nv[N.D] = D
+  nv[N.G] = gamma
+  nv[N.V] = sigma * D * (g - tc) + wp2 * rootG
   env[1] = Math.abs(D)
-  env[2] = gammaOn ? nG : 0
-  env[3] = sig * Math.abs(D) * (g + tc) + wp2 * rootG
+  env[2] = gammaOn ? gamma : 0
+  env[3] = sigma * Math.abs(D) * (g + tc) + wp2 * rootG
   if (thetaInY) {
     // ∂/∂T in y = ln(G/T): m moves by ω + βe^y, s by s/(2T), the density by (λ − (e^y − 1 − y))/ν
-    const eY = g / T_
+    const eY = g / T
     const dens = lam - q
-    nT = D * (omega + beta * eY) + (wp2 * s) / (2 * T_) + (b * dens) / nu_
-    env[4] = Math.abs(D) * (Math.abs(omega) + Math.abs(beta) * eY) + (wp2 * s) / (2 * T_) + (Math.abs(b) * Math.abs(dens)) / nu_
+    nv[N.T] = D * (omega + beta * eY) + (wp2 * s) / (2 * T) + (b * dens) / nu
+    env[4] = Math.abs(D) * (Math.abs(omega) + Math.abs(beta) * eY) + (wp2 * s) / (2 * T) +
+      (Math.abs(b) * Math.abs(dens)) / nu
   } else {
     // ∂/∂T at fixed G: m moves by ω, the gamma density by (ln(G/ν) − ψ(a))/ν = (y + λ)/ν
+    const bRef = st[S.BREF]!
     const centred = bRef === 0 ? b : b - bRef * Math.exp(lw)
-    nT = omega * D + (centred * (y + lam)) / nu_
-    env[4] = Math.abs(omega * D) + (Math.abs(centred) * Math.abs(y + lam)) / nu_
+    nv[N.T] = omega * D + (centred * (y + lam)) / nu
+    env[4] = Math.abs(omega * D) + (Math.abs(centred) * Math.abs(y + lam)) / nu
   }
 }
 
@@ -181,15 +231,16 @@ function node(y: number): void {
 const sums = new Float64Array(5)
 const envSums = new Float64Array(5)
 const prev = new Float64Array(5)
+const saved = new Float64Array(5)
 let nodes = 0
 
 const accumulate = (): void => {
-  sums[0] = sums[0]! + nB
+  sums[0] = sums[0]! + nv[N.B]!
   if (greeksOn) {
-    sums[1] = sums[1]! + nD
-    sums[2] = sums[2]! + nG
-    sums[3] = sums[3]! + nV
-    sums[4] = sums[4]! + nT
+    sums[1] = sums[1]! + nv[N.D]!
+    sums[2] = sums[2]! + nv[N.G]!
+    sums[3] = sums[3]! + nv[N.V]!
+    sums[4] = sums[4]! + nv[N.T]!
   }
   for (let k = 0; k < 5; k++) envSums[k] = envSums[k]! + env[k]!
 }
@@ -211,9 +262,6 @@ const tailDone = (count: number): boolean => {
   return true
 }
 
-// The range of y covered by the lattices so far: a finer lattice must cover it before it may stop.
-let yLow = 0, yHigh = 0
-
 /**
  * Sums the lattice y = (i + shift)·H outwards from the index nearest `start`, each side at least as far as the
  * coarser lattices went; false when the node budget runs out.
@@ -225,9 +273,9 @@ function lattice(H: number, shift: number, start: number): boolean {
   node(y)
   accumulate()
   nodes++
-  for (let k = 0; k < 5; k++) prev[k] = env[k]!
-  const saved0 = env[0]!, saved1 = env[1]!, saved2 = env[2]!, saved3 = env[3]!, saved4 = env[4]!
-  const high = yHigh, low = yLow
+  prev.set(env)
+  saved.set(env)
+  const high = st[S.Y_HIGH]!, low = st[S.Y_LOW]!, boundFalls = st[S.BOUND_FALLS]!
   for (let i = i0 + 1; ; i++) {
     if (++nodes > MAX_NODES) return false
     y = (i + shift) * H
@@ -236,24 +284,20 @@ function lattice(H: number, shift: number, start: number): boolean {
     if (y > high && tailDone(count)) break
     // where the bound is below e^-800 and falling (y > 0 and e^y > 1/c: its slope is a(1 − e^y) or a(1 − c·e^y)),
     // the double-exponential right tail is over (and further on e^y would overflow)
-    if (nBound < -800 && y > boundFalls && y > start) break
-    for (let k = 0; k < 5; k++) prev[k] = env[k]!
+    if (nv[N.BOUND]! < -800 && y > boundFalls && y > start) break
+    prev.set(env)
   }
-  if (y > yHigh) yHigh = y
-  prev[0] = saved0
-  prev[1] = saved1
-  prev[2] = saved2
-  prev[3] = saved3
-  prev[4] = saved4
+  if (y > high) st[S.Y_HIGH] = y
+  prev.set(saved)
   for (let i = i0 - 1; ; i--) {
     if (++nodes > MAX_NODES) return false
     y = (i + shift) * H
     node(y)
     accumulate()
     if (y < low && tailDone(count)) break
-    for (let k = 0; k < 5; k++) prev[k] = env[k]!
+    prev.set(env)
   }
-  if (y < yLow) yLow = y
+  if (y < low) st[S.Y_LOW] = y
   return true
 }
 
@@ -262,10 +306,11 @@ function lattice(H: number, shift: number, start: number): boolean {
  * the money, φ(d)·s/d² out of the money, the intrinsic value in the money), for choosing where the lattices start.
  */
 const roughLog = (y: number): number => {
-  const g = T_ * Math.exp(y)
-  const s = sig * Math.sqrt(g)
-  const m = k0 + beta * g
-  const lw = cA - a_ * expm1MinusX(y)
+  const g = st[S.T]! * Math.exp(y)
+  const s = st[S.SIGMA]! * Math.sqrt(g)
+  const m = st[S.K0]! + st[S.BETA]! * g
+  const lw = st[S.CA]! - st[S.A]! * expm1MinusX(y)
+  const side = st[S.SIDE]!
   if (side > 0 ? m < 0 : m > 0) {
     const d = Math.abs(m) / s
     const d2 = d + 0.5 * s
@@ -276,16 +321,13 @@ const roughLog = (y: number): number => {
   return lw + Math.log((side > 0 ? Math.expm1(am) : -Math.expm1(-am)) + s)
 }
 
-// The best start found by `scan` so far.
-let best = -Infinity, start = 0
-
-/** Scans the rough size at centre + i·step, i = from … to, keeping the largest in `best` and `start`. */
+/** Scans the rough size at centre + i·step, i = from … to, keeping the largest in S.BEST and its y in S.START. */
 const scan = (centre: number, step: number, from: number, to: number): void => {
   for (let i = from; i <= to; i++) {
     const l = roughLog(centre + i * step)
-    if (l > best) {
-      best = l
-      start = centre + i * step
+    if (l > st[S.BEST]!) {
+      st[S.BEST] = l
+      st[S.START] = centre + i * step
     }
   }
 }
@@ -317,54 +359,61 @@ export function integrate(
   theta: number,
   greeks: boolean
 ): boolean {
-  T_ = T
-  sig = sigma
-  nu_ = nu
-  a_ = T / nu
-  cA = logDensityConstant(a_)
-  beta = theta + 0.5 * sigma * sigma
-  mc = 1 - beta * nu
-  omega = Math.log1p(-beta * nu) / nu
-  k0 = Math.log(F / K) + a_ * Math.log1p(-beta * nu)
-  side = k0 < 0 ? 1 : -1
+  const a = T / nu
+  const beta = theta + 0.5 * sigma * sigma
+  const mc = 1 - beta * nu
+  const omega = Math.log1p(-beta * nu) / nu
+  const k0 = Math.log(F / K) + a * Math.log1p(-beta * nu)
+  const side = k0 < 0 ? 1 : -1
+  st[S.T] = T
+  st[S.SIGMA] = sigma
+  st[S.NU] = nu
+  st[S.A] = a
+  st[S.CA] = logDensityConstant(a)
+  st[S.BETA] = beta
+  st[S.MC] = mc
+  st[S.OMEGA] = omega
+  st[S.K0] = k0
+  st[S.SIDE] = side
   greeksOn = greeks
   zeroK = greeks && k0 === 0
-  gammaOn = greeks && !(zeroK && a_ <= 0.5)
-  lam = greeks ? logMinusDigamma(a_) : 0
-  thetaInY = a_ >= THETA_IN_Y
-  boundFalls = Math.max(0, -Math.log(mc))
-  bRef = 0
-  if (greeks && a_ >= 1 && !thetaInY) {
+  gammaOn = greeks && !(zeroK && a <= 0.5)
+  st[S.LAM] = greeks ? logMinusDigamma(a) : 0
+  thetaInY = a >= THETA_IN_Y
+  st[S.BOUND_FALLS] = Math.max(0, -Math.log(mc))
+  st[S.BREF] = 0
+  if (greeks && a >= 1 && !thetaInY) {
     node(0)
-    bRef = nB / Math.exp(cA)
+    st[S.BREF] = nv[N.B]! / Math.exp(st[S.CA]!)
   }
   // Where to start: the peak of the integrand's rough size, on grids around three guesses: G* (the peak without
   // the drift β: G/ν − k₀²/(2σ²G) = a + 1), the bulk of the density (y = 0) and, when the drift carries the
   // conditional forward towards the strike, the time at which it gets there (m = 0). The grid step is 2, or the
   // width 2/√a of the density when that is narrower; the lattices then climb to the peak from wherever they start.
-  const q = a_ + 1
+  const q = a + 1
   const gStar = 0.5 * nu * (q + Math.sqrt(q * q + (2 * k0 * k0) / (sigma * sigma * nu)))
   const centre = Math.log(gStar / T)
-  const step = Math.min(2, 2 / Math.sqrt(a_))
-  best = -Infinity
-  start = centre
+  const step = Math.min(2, 2 / Math.sqrt(a))
+  st[S.BEST] = -Infinity
+  st[S.START] = centre
   scan(centre, step, -20, 10)
   if (Math.abs(centre) > 10 * step) scan(0, step, -10, 10)
   if (k0 * beta < 0) scan(Math.log(-k0 / (beta * T)), step, -10, 10)
+  const start = st[S.START]!, best = st[S.BEST]!
   sums.fill(0)
   envSums.fill(0)
   nodes = 0
-  yLow = start
-  yHigh = start
+  st[S.Y_LOW] = start
+  st[S.Y_HIGH] = start
   if (best > -720) node(start)
-  if (!(best > -720 && nB > 0)) {
+  if (!(best > -720 && nv[N.B]! > 0)) {
     // The integrand underflows at its peak (deep in a wing, below about e^-720 × K): the option is worth 0 in
     // double precision (the rough size is within a few units of the logarithm of the true one).
     integralsOut.fill(0)
     integralsOut[5] = side
     return true
   }
-  const h0 = Math.min(0.3, 0.9 / Math.sqrt(a_))
+  const h0 = Math.min(0.3, 0.9 / Math.sqrt(a))
   if (!lattice(h0, 0, start)) return fail()
   let last0 = h0 * sums[0]!, last1 = h0 * sums[1]!, last2 = h0 * sums[2]!, last3 = h0 * sums[3]!, last4 = h0 * sums[4]!
   let H = h0
