@@ -15,7 +15,8 @@
  * @since 0.1.0
  */
 import type { Accounting } from "@hedgekit/backtest"
-import { type MarketEvent, Venue } from "@hedgekit/sdk"
+import type { Venue } from "@hedgekit/sdk";
+import { type MarketEvent } from "@hedgekit/sdk"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 

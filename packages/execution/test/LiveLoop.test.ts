@@ -1,5 +1,5 @@
 import { BacktestVenue, Engine, Replay } from "@hedgekit/backtest"
-import { Venue } from "@hedgekit/sdk"
+import type { Venue } from "@hedgekit/sdk"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"

@@ -31,7 +31,7 @@ import { BatchStatus, definePricingModel, InvalidInput, NoConvergence } from "@h
 import type { BatchParams, EuropeanBatch, EuropeanOption, Greeks, GreeksColumns, PricingModel } from "@hedgekit/sdk"
 import * as Schema from "effect/Schema"
 import packageJson from "../package.json" with { type: "json" }
-import { integralsOut, integrate, MAX_LEVELS, MAX_NODES } from "./internal/timeChange.js"
+import { integralsOut, integrate, integrateArgs, MAX_LEVELS, MAX_NODES } from "./internal/timeChange.js"
 
 /**
  * The model's name in a hedgekit registry (`"model": "variance-gamma"` in price rows).
@@ -75,18 +75,37 @@ const EXPECTED_SIGMA = "a finite volatility > 0 (decimal per √year)"
 const EXPECTED_NU = "a finite variance rate > 0 (years) with expiry/nu positive and finite"
 const EXPECTED_THETA = "a finite drift (decimal per year)"
 
-/** 0 ok, else the BatchStatus code of the first invalid option input. */
-const optionCode = (F: number, K: number, T: number, r: number): number => {
+/**
+ * The row being valued: q (+1 call, −1 put), F, K, T, r, σ, ν, θ, then the premium `priceOne` leaves. Numbers pass
+ * through this array rather than as arguments, which V8 boxes when a call is not inlined.
+ */
+const io = new Float64Array(9)
+const enum IO {
+  Q,
+  F,
+  K,
+  T,
+  R,
+  SIGMA,
+  NU,
+  THETA,
+  PRICE
+}
+
+/** 0 ok, else the BatchStatus code of the first invalid option input of the row in {@link io}. */
+const optionCode = (): number => {
+  const F = io[IO.F]!, K = io[IO.K]!, T = io[IO.T]!
   if (!(F > 0 && F < Infinity)) return BatchStatus.INVALID_FORWARD
   if (!(K > 0 && K < Infinity)) return BatchStatus.INVALID_STRIKE
   if (!(T > 0 && T < Infinity)) return BatchStatus.INVALID_EXPIRY
-  const rt = r * T
+  const rt = io[IO.R]! * T
   if (!(rt > -700 && rt < 700)) return BatchStatus.INVALID_RATE
   return BatchStatus.OK
 }
 
-/** 0 ok, 1 sigma, 2 nu, 3 theta, 4 the martingale condition (expiry already valid). */
-const paramsField = (T: number, sigma: number, nu: number, theta: number): number => {
+/** 0 ok, 1 sigma, 2 nu, 3 theta, 4 the martingale condition, for the row in {@link io} (expiry already valid). */
+const paramsField = (): number => {
+  const T = io[IO.T]!, sigma = io[IO.SIGMA]!, nu = io[IO.NU]!, theta = io[IO.THETA]!
   if (!(sigma > 0 && sigma < Infinity)) return 1
   if (!(nu > 0 && nu < Infinity && T / nu > 0 && T / nu < Infinity)) return 2
   if (!Number.isFinite(theta)) return 3
@@ -107,19 +126,27 @@ const paramsError = (field: number, sigma: number, nu: number, theta: number): I
   }
 }
 
-const check = (option: EuropeanOption, p: Params): number => {
+/** Checks a scalar call's inputs (throwing the typed error) and leaves the row in {@link io}. */
+const check = (option: EuropeanOption, p: Params): void => {
   const type: unknown = option.type
   const q = type === "call" ? 1 : type === "put" ? -1 : 0
   if (q === 0) throw new InvalidInput({ field: "type", value: type, expected: "\"call\" or \"put\"" })
   const { expiry: T, forward: F, rate: r, strike: K } = option
-  const code = optionCode(F, K, T, r)
+  io[IO.Q] = q
+  io[IO.F] = F
+  io[IO.K] = K
+  io[IO.T] = T
+  io[IO.R] = r
+  io[IO.SIGMA] = p.sigma
+  io[IO.NU] = p.nu
+  io[IO.THETA] = p.theta
+  const code = optionCode()
   if (code !== BatchStatus.OK) {
     const value = code === BatchStatus.INVALID_FORWARD ? F : code === BatchStatus.INVALID_STRIKE ? K : code === BatchStatus.INVALID_EXPIRY ? T : r
     throw BatchStatus.toError(code, value)
   }
-  const field = paramsField(T, p.sigma, p.nu, p.theta)
+  const field = paramsField()
   if (field !== 0) throw paramsError(field, p.sigma, p.nu, p.theta)
-  return q
 }
 
 const noConvergence = (option: EuropeanOption, p: Params): NoConvergence =>
@@ -132,16 +159,30 @@ const noConvergence = (option: EuropeanOption, p: Params): NoConvergence =>
       "where |theta|/sigma is in the hundreds or more"
   })
 
-/** Discounted premium of a valid row, or NaN when the quadrature did not converge. */
-const priceOne = (q: number, F: number, K: number, T: number, r: number, sigma: number, nu: number, theta: number): number => {
-  if (!integrate(F, K, T, sigma, nu, theta, false)) return NaN
+const loadIntegrate = (): void => {
+  integrateArgs[0] = io[IO.F]!
+  integrateArgs[1] = io[IO.K]!
+  integrateArgs[2] = io[IO.T]!
+  integrateArgs[3] = io[IO.SIGMA]!
+  integrateArgs[4] = io[IO.NU]!
+  integrateArgs[5] = io[IO.THETA]!
+}
+
+/** Discounted premium of the valid row in {@link io} into io[PRICE]: NaN when the quadrature did not converge. */
+const priceOne = (): void => {
+  loadIntegrate()
+  if (!integrate(false)) {
+    io[IO.PRICE] = NaN
+    return
+  }
+  const q = io[IO.Q]!, F = io[IO.F]!, K = io[IO.K]!
   const side = integralsOut[5]!
   const integrated = K * integralsOut[0]!
   // put–call parity (undiscounted): call − put = F − K
   const undiscounted = side === q ? integrated : integrated + q * (F - K)
   // rounding can never take a premium below its intrinsic value or above F (call) / K (put)
   const value = Math.min(Math.max(undiscounted, Math.max(q * (F - K), 0)), q > 0 ? F : K)
-  return Math.exp(-r * T) * value
+  io[IO.PRICE] = Math.exp(-io[IO.R]! * io[IO.T]!) * value
 }
 
 /**
@@ -151,8 +192,9 @@ const priceOne = (q: number, F: number, K: number, T: number, r: number, sigma: 
  * @category pricing
  */
 export const price = (option: EuropeanOption, params: Params): number => {
-  const q = check(option, params)
-  const v = priceOne(q, option.forward, option.strike, option.expiry, option.rate, params.sigma, params.nu, params.theta)
+  check(option, params)
+  priceOne()
+  const v = io[IO.PRICE]!
   if (Number.isNaN(v)) throw noConvergence(option, params)
   return v
 }
@@ -160,8 +202,11 @@ export const price = (option: EuropeanOption, params: Params): number => {
 /** price, delta, gamma, vega, theta, rho of the last {@link greeksOne}. */
 const out = new Float64Array(6)
 
-const greeksOne = (q: number, F: number, K: number, T: number, r: number, sigma: number, nu: number, theta: number): boolean => {
-  if (!integrate(F, K, T, sigma, nu, theta, true)) return false
+/** Price and Greeks of the valid row in {@link io} into {@link out}; false when the quadrature did not converge. */
+const greeksOne = (): boolean => {
+  loadIntegrate()
+  if (!integrate(true)) return false
+  const q = io[IO.Q]!, F = io[IO.F]!, K = io[IO.K]!, T = io[IO.T]!, r = io[IO.R]!
   const side = integralsOut[5]!
   const df = Math.exp(-r * T)
   const integrated = K * integralsOut[0]!
@@ -187,10 +232,8 @@ const greeksOne = (q: number, F: number, K: number, T: number, r: number, sigma:
  * @category greeks
  */
 export const greeks = (option: EuropeanOption, params: Params): Greeks => {
-  const q = check(option, params)
-  if (!greeksOne(q, option.forward, option.strike, option.expiry, option.rate, params.sigma, params.nu, params.theta)) {
-    throw noConvergence(option, params)
-  }
+  check(option, params)
+  if (!greeksOne()) throw noConvergence(option, params)
   return { price: out[0]!, delta: out[1]!, gamma: out[2]!, vega: out[3]!, theta: out[4]!, rho: out[5]! }
 }
 
@@ -227,11 +270,8 @@ const optionColumns = (o: EuropeanBatch) => ({
   rate: o.rate
 })
 
-// The current batch's parameter columns and the current row's parameters (module-level: nothing allocated per row).
-// (numbers in a Float64Array: V8 boxes doubles stored in module-level `let`s).
+// The current batch's parameter columns.
 let colSigma: Float64Array | undefined, colNu: Float64Array | undefined, colTheta: Float64Array | undefined
-/** sigma, nu, theta of the current row. */
-const row = new Float64Array(3)
 
 const bindColumns = (p: BatchParams<Params>, length: number): void => {
   colSigma = column("sigma", p.sigma, length)
@@ -239,15 +279,19 @@ const bindColumns = (p: BatchParams<Params>, length: number): void => {
   colTheta = column("theta", p.theta, length)
 }
 
-/** The row's status code; its parameters are left in {@link row}. */
+/** Loads row i into {@link io} and returns its status code. */
 const rowStatus = (o: EuropeanBatch, p: BatchParams<Params>, i: number): number => {
-  row[0] = colSigma === undefined ? (p.sigma as number) : colSigma[i]!
-  row[1] = colNu === undefined ? (p.nu as number) : colNu[i]!
-  row[2] = colTheta === undefined ? (p.theta as number) : colTheta[i]!
-  const T = o.expiry[i]!
-  let code = o.isCall[i]! > 1 ? BatchStatus.INVALID_TYPE : optionCode(o.forward[i]!, o.strike[i]!, T, o.rate[i]!)
+  io[IO.Q] = o.isCall[i] === 1 ? 1 : -1
+  io[IO.F] = o.forward[i]!
+  io[IO.K] = o.strike[i]!
+  io[IO.T] = o.expiry[i]!
+  io[IO.R] = o.rate[i]!
+  io[IO.SIGMA] = colSigma === undefined ? (p.sigma as number) : colSigma[i]!
+  io[IO.NU] = colNu === undefined ? (p.nu as number) : colNu[i]!
+  io[IO.THETA] = colTheta === undefined ? (p.theta as number) : colTheta[i]!
+  let code = o.isCall[i]! > 1 ? BatchStatus.INVALID_TYPE : optionCode()
   if (code === BatchStatus.OK) {
-    const field = paramsField(T, row[0]!, row[1]!, row[2]!)
+    const field = paramsField()
     if (field !== 0) code = field === 1 ? BatchStatus.INVALID_VOL : BatchStatus.INVALID_PARAMS
   }
   return code
@@ -256,7 +300,7 @@ const rowStatus = (o: EuropeanBatch, p: BatchParams<Params>, i: number): number 
 /**
  * Premiums of a chain: `out[i]` the discounted premium of row i and `status[i]` its `BatchStatus` code (`out[i]` is
  * NaN for a row that is not OK). Each parameter is one number or a column. Never throws for a bad row; throws
- * `InvalidInput` only for columns shorter than `options.length`. Allocates nothing per row.
+ * `InvalidInput` only for columns shorter than `options.length`. Allocates no objects per row.
  *
  * @since 0.1.0
  * @category pricing
@@ -266,22 +310,12 @@ export const priceBatch = (options: EuropeanBatch, params: BatchParams<Params>, 
   bindColumns(params, options.length)
   for (let i = 0; i < options.length; i++) {
     let code = rowStatus(options, params, i)
-    let v = NaN
     if (code === BatchStatus.OK) {
-      v = priceOne(
-        options.isCall[i] === 1 ? 1 : -1,
-        options.forward[i]!,
-        options.strike[i]!,
-        options.expiry[i]!,
-        options.rate[i]!,
-        row[0]!,
-        row[1]!,
-        row[2]!
-      )
-      if (Number.isNaN(v)) code = BatchStatus.NO_CONVERGENCE
-    }
+      priceOne()
+      if (Number.isNaN(io[IO.PRICE]!)) code = BatchStatus.NO_CONVERGENCE
+    } else io[IO.PRICE] = NaN
     status[i] = code
-    prices[i] = v
+    prices[i] = io[IO.PRICE]!
   }
 }
 
@@ -306,19 +340,7 @@ export const greeksBatch = (options: EuropeanBatch, params: BatchParams<Params>,
   bindColumns(params, options.length)
   for (let i = 0; i < options.length; i++) {
     let code = rowStatus(options, params, i)
-    if (code === BatchStatus.OK) {
-      const ok = greeksOne(
-        options.isCall[i] === 1 ? 1 : -1,
-        options.forward[i]!,
-        options.strike[i]!,
-        options.expiry[i]!,
-        options.rate[i]!,
-        row[0]!,
-        row[1]!,
-        row[2]!
-      )
-      if (!ok) code = BatchStatus.NO_CONVERGENCE
-    }
+    if (code === BatchStatus.OK && !greeksOne()) code = BatchStatus.NO_CONVERGENCE
     if (code !== BatchStatus.OK) out.fill(NaN)
     status[i] = code
     columns.price[i] = out[0]!

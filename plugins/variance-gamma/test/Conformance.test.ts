@@ -13,7 +13,8 @@ const params = fc.record({ sigma: between(0.1, 1.2), nu: between(0.02, 1) }).cha
 
 describePricingModel(model, {
   params,
-  // VG has no single vol input: no vega, no monotonicity in a vol parameter
+  // σ is the Brownian vol in gamma time: the model's vega is ∂V/∂σ, and prices rise with it
+  volParameter: "sigma",
   expiry: { min: 7 / 365, max: 3 },
   numRuns: 40,
   timeout: 120_000

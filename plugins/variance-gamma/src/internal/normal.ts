@@ -65,14 +65,16 @@ export const millsRatio = (z: number): number => {
   return (t * b1 - b2 + COEFFICIENTS[0]) / (z + 5)
 }
 
-/** Results of {@link millsRatioPair}: R(z₁), R(z₂). */
+/** Arguments and results of {@link millsRatioPair}: z₁, z₂ in, R(z₁), R(z₂) out. */
 export const millsPair = new Float64Array(2)
 
 /**
- * R(z₁) and R(z₂) into {@link millsPair} (z₁, z₂ ≥ 0): the two Clenshaw recurrences run in one loop, so that their
- * dependency chains overlap (the pricing kernel needs R at |d₁| and |d₂| at every node).
+ * Replaces z₁, z₂ ≥ 0 in {@link millsPair} by R(z₁), R(z₂): the two Clenshaw recurrences run in one loop, so that
+ * their dependency chains overlap (the pricing kernel needs R at |d₁| and |d₂| at every node). Arguments pass
+ * through the array because V8 boxes a double handed to a call it does not inline.
  */
-export const millsRatioPair = (z1: number, z2: number): void => {
+export const millsRatioPair = (): void => {
+  const z1 = millsPair[0]!, z2 = millsPair[1]!
   if (z1 > 1e8 || z2 > 1e8) {
     millsPair[0] = millsRatio(z1)
     millsPair[1] = millsRatio(z2)

@@ -92,8 +92,9 @@ const enum C {
   AGREE = 7.450580596923828e-9
 }
 
-// Numbers live in Float64Arrays rather than module-level `let`s, which V8 would box on every store: nothing is
-// allocated per node or per row.
+// Numbers live in Float64Arrays rather than module-level `let`s, which V8 would box on every store, and the hot
+// functions take their double arguments from slots too (a double passed to a call that is not inlined is boxed):
+// the lattices allocate nothing per node.
 
 /** Slots of {@link st}: the option and model of the current integral (set by `integrate`), and the search state. */
 const enum S {
@@ -122,6 +123,10 @@ const enum S {
   /** The best start found by `scan`, and its rough size. */
   START,
   BEST,
+  /** The argument of `node` and `roughLog`, the result of `roughLog`, the step of `scan` (no doubles cross a call). */
+  Y,
+  ROUGH,
+  STEP,
   SIZE
 }
 const st = new Float64Array(S.SIZE)
@@ -144,8 +149,9 @@ const nv = new Float64Array(N.SIZE)
 /** The last node's envelopes (absolute values or bounds of the five integrands), for the stopping rules. */
 const env = new Float64Array(5)
 
-/** Evaluates the integrand(s) at y into {@link nv} and {@link env}. */
-function node(y: number): void {
+/** Evaluates the integrand(s) at y = st[S.Y] into {@link nv} and {@link env}. */
+function node(): void {
+  const y = st[S.Y]!
   const T = st[S.T]!, sigma = st[S.SIGMA]!, a = st[S.A]!, k0 = st[S.K0]!, beta = st[S.BETA]!, side = st[S.SIDE]!
   const g = T * Math.exp(y)
   const s = sigma * Math.sqrt(g)
@@ -159,7 +165,9 @@ function node(y: number): void {
   // weight × φ(d₂); weight × e^m × φ(d₁) is the same number
   const wp2 = INV_SQRT_2PI * Math.exp(lw - 0.5 * d2 * d2)
   // every branch below needs the Mills ratio at |d₁| and |d₂|
-  millsRatioPair(d1 < 0 ? -d1 : d1, d2 < 0 ? -d2 : d2)
+  millsPair[0] = d1 < 0 ? -d1 : d1
+  millsPair[1] = d2 < 0 ? -d2 : d2
+  millsRatioPair()
   const r1 = millsPair[0]!, r2 = millsPair[1]!
   let b: number, D: number
   if (side > 0) {
@@ -270,7 +278,8 @@ function lattice(H: number, shift: number, start: number): boolean {
   const count = greeksOn ? 5 : 1
   const i0 = Math.round(start / H - shift)
   let y = (i0 + shift) * H
-  node(y)
+  st[S.Y] = y
+  node()
   accumulate()
   nodes++
   prev.set(env)
@@ -279,7 +288,8 @@ function lattice(H: number, shift: number, start: number): boolean {
   for (let i = i0 + 1; ; i++) {
     if (++nodes > MAX_NODES) return false
     y = (i + shift) * H
-    node(y)
+    st[S.Y] = y
+    node()
     accumulate()
     if (y > high && tailDone(count)) break
     // where the bound is below e^-800 and falling (y > 0 and e^y > 1/c: its slope is a(1 − e^y) or a(1 − c·e^y)),
@@ -292,7 +302,8 @@ function lattice(H: number, shift: number, start: number): boolean {
   for (let i = i0 - 1; ; i--) {
     if (++nodes > MAX_NODES) return false
     y = (i + shift) * H
-    node(y)
+    st[S.Y] = y
+    node()
     accumulate()
     if (y < low && tailDone(count)) break
     prev.set(env)
@@ -302,10 +313,12 @@ function lattice(H: number, shift: number, start: number): boolean {
 }
 
 /**
- * ln of the integrand's rough size at y (density × normalised Black price from its leading behaviour: s/√2π at
- * the money, φ(d)·s/d² out of the money, the intrinsic value in the money), for choosing where the lattices start.
+ * ln of the integrand's rough size at y = st[S.Y] into st[S.ROUGH] (density × normalised Black price from its
+ * leading behaviour: s/√2π at the money, φ(d)·s/d² out of the money, the intrinsic value in the money), for choosing
+ * where the lattices start.
  */
-const roughLog = (y: number): number => {
+const roughLog = (): void => {
+  const y = st[S.Y]!
   const g = st[S.T]! * Math.exp(y)
   const s = st[S.SIGMA]! * Math.sqrt(g)
   const m = st[S.K0]! + st[S.BETA]! * g
@@ -314,20 +327,25 @@ const roughLog = (y: number): number => {
   if (side > 0 ? m < 0 : m > 0) {
     const d = Math.abs(m) / s
     const d2 = d + 0.5 * s
-    return lw - 0.5 * d2 * d2 + Math.log((INV_SQRT_2PI * s) / (1 + d * d))
+    st[S.ROUGH] = lw - 0.5 * d2 * d2 + Math.log((INV_SQRT_2PI * s) / (1 + d * d))
+  } else {
+    const am = Math.abs(m)
+    st[S.ROUGH] = side > 0 && am > 30 ? lw + am : lw + Math.log((side > 0 ? Math.expm1(am) : -Math.expm1(-am)) + s)
   }
-  const am = Math.abs(m)
-  if (side > 0 && am > 30) return lw + am
-  return lw + Math.log((side > 0 ? Math.expm1(am) : -Math.expm1(-am)) + s)
 }
 
-/** Scans the rough size at centre + i·step, i = from … to, keeping the largest in S.BEST and its y in S.START. */
-const scan = (centre: number, step: number, from: number, to: number): void => {
+/**
+ * Scans the rough size at st[S.Y] + i·st[S.STEP] for i = from … to, keeping the largest in S.BEST and its y in
+ * S.START.
+ */
+const scan = (from: number, to: number): void => {
+  const centre = st[S.Y]!, step = st[S.STEP]!
   for (let i = from; i <= to; i++) {
-    const l = roughLog(centre + i * step)
-    if (l > st[S.BEST]!) {
-      st[S.BEST] = l
-      st[S.START] = centre + i * step
+    st[S.Y] = centre + i * step
+    roughLog()
+    if (st[S.ROUGH]! > st[S.BEST]!) {
+      st[S.BEST] = st[S.ROUGH]!
+      st[S.START] = st[S.Y]!
     }
   }
 }
@@ -346,19 +364,16 @@ const fail = (): boolean => {
   return false
 }
 
+/** The option and parameters of the next {@link integrate}: F, K, T, σ, ν, θ (doubles cross no call boundary). */
+export const integrateArgs = new Float64Array(6)
+
 /**
- * Integrates one option (inputs valid, 1 − θν − σ²ν/2 > 0). Returns false when the lattices do not agree within
- * the budgets ({@link integralsOut} then holds NaN but for [6], the nodes spent).
+ * Integrates the option in {@link integrateArgs} (inputs valid, 1 − θν − σ²ν/2 > 0). Returns false when the
+ * lattices do not agree within the budgets ({@link integralsOut} then holds NaN but for [6], the nodes spent).
  */
-export function integrate(
-  F: number,
-  K: number,
-  T: number,
-  sigma: number,
-  nu: number,
-  theta: number,
-  greeks: boolean
-): boolean {
+export function integrate(greeks: boolean): boolean {
+  const F = integrateArgs[0]!, K = integrateArgs[1]!, T = integrateArgs[2]!
+  const sigma = integrateArgs[3]!, nu = integrateArgs[4]!, theta = integrateArgs[5]!
   const a = T / nu
   const beta = theta + 0.5 * sigma * sigma
   const mc = 1 - beta * nu
@@ -383,7 +398,8 @@ export function integrate(
   st[S.BOUND_FALLS] = Math.max(0, -Math.log(mc))
   st[S.BREF] = 0
   if (greeks && a >= 1 && !thetaInY) {
-    node(0)
+    st[S.Y] = 0
+    node()
     st[S.BREF] = nv[N.B]! / Math.exp(st[S.CA]!)
   }
   // Where to start: the peak of the integrand's rough size, on grids around three guesses: G* (the peak without
@@ -396,16 +412,27 @@ export function integrate(
   const step = Math.min(2, 2 / Math.sqrt(a))
   st[S.BEST] = -Infinity
   st[S.START] = centre
-  scan(centre, step, -20, 10)
-  if (Math.abs(centre) > 10 * step) scan(0, step, -10, 10)
-  if (k0 * beta < 0) scan(Math.log(-k0 / (beta * T)), step, -10, 10)
+  st[S.Y] = centre
+  st[S.STEP] = step
+  scan(-20, 10)
+  if (Math.abs(centre) > 10 * step) {
+    st[S.Y] = 0
+    scan(-10, 10)
+  }
+  if (k0 * beta < 0) {
+    st[S.Y] = Math.log(-k0 / (beta * T))
+    scan(-10, 10)
+  }
   const start = st[S.START]!, best = st[S.BEST]!
   sums.fill(0)
   envSums.fill(0)
   nodes = 0
   st[S.Y_LOW] = start
   st[S.Y_HIGH] = start
-  if (best > -720) node(start)
+  if (best > -720) {
+    st[S.Y] = start
+    node()
+  }
   if (!(best > -720 && nv[N.B]! > 0)) {
     // The integrand underflows at its peak (deep in a wing, below about e^-720 × K): the option is worth 0 in
     // double precision (the rough size is within a few units of the logarithm of the true one).
