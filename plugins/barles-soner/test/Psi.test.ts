@@ -99,7 +99,8 @@ describe("Ψ's properties", () => {
     fc.assert(
       fc.property(signedA, signedA, (a, b) => {
         const [lo, hi] = a < b ? [a, b] : [b, a]
-        expect(psi(lo)).toBeLessThanOrEqual(psi(hi))
+        // non-decreasing up to the rounding of Ψ itself (two A a few ulp apart may round either way)
+        expect(psi(lo)).toBeLessThanOrEqual(psi(hi) + 4 * Number.EPSILON * Math.abs(psi(hi)))
         expect(Math.sign(psi(a))).toBe(Math.sign(a))
         expect(onePlusPsi(a)).toBeGreaterThan(0)
         expect(a * psi(a)).toBeGreaterThanOrEqual(0)
