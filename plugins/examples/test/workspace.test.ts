@@ -32,6 +32,8 @@ describe("the example project", () => {
     expect(rows[2].price).toBeGreaterThan(0)
     expect(rows[2].delta).toBeLessThan(0)
     expect(rows[3].error).toMatchObject({ tag: "InvalidInput", field: "nu" })
+    // VG's θ sits in `params`: a row field `theta` would be overwritten by the output Greek of that name
+    expect(rows[0].params.theta).toBe(-0.14)
     expect(readFileSync(new URL("../vg-rows.jsonl", import.meta.url), "utf8")).toContain("fang-oosterlee")
   })
 
