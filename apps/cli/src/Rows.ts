@@ -13,7 +13,7 @@
 import { ClosedForm, Deribit, Numerical } from "@hedgekit/greeks"
 import { Bachelier, Black76, BlackScholes } from "@hedgekit/models"
 import { InvalidInput, isHedgekitError, toRecord } from "@hedgekit/sdk"
-import type { ErrorRecord } from "@hedgekit/sdk"
+import type { ErrorRecord, PricingModel } from "@hedgekit/sdk"
 import * as Schema from "effect/Schema"
 import { FORWARD_MODELS } from "./ForwardModels.js"
 import { parameterNames, registry } from "./Plugins.js"
@@ -118,79 +118,66 @@ const priceOutputs = (row: Row): Row => {
 
 const HIGHER = ["vanna", "volga", "charm", "veta", "speed", "zomma", "color", "ultima", "dualDelta", "dualGamma"] as const
 
-/**
- * A row of a forward model of {@link FORWARD_MODELS}: its parameters from their fields, Greeks from
- * `Numerical` (undefined when the model has no such Greek, e.g. vega without a vol parameter). `undefined` when
- * the row's model is not one of them.
- */
-const forwardModelOutputs = (command: Command, row: Row, units: Units): Row | undefined => {
-  const name = row["model"]
-  const entry = typeof name === "string" ? FORWARD_MODELS[name] : undefined
-  if (entry === undefined) return undefined
-  if (command === "iv") throw new InvalidInput({ field: "model", value: name, expected: "bsm, black76 or bachelier for iv" })
-  if (units === "deribit") throw new InvalidInput({ field: "model", value: name, expected: "black76 for --units deribit (Deribit values its options with Black-76 on the forward)" })
-  const type = typeOf(row)
-  const fields = entry.fields.map(([field]) => field)
-  forbid(row, "spot", name as ModelName, "forward")
-  if (!fields.includes("vol")) forbid(row, "vol", name as ModelName, fields.join(", "))
-  if (numberField(row, "dividend", "0 or nothing (a forward already carries the yield)", 0) !== 0) {
-    forbid(row, "dividend", name as ModelName, "a forward, which already carries the yield")
-  }
-  const forward = numberField(row, "forward", "a finite forward > 0")
-  const strike = numberField(row, "strike", "a finite strike")
-  const expiry = numberField(row, "expiry", "a time to expiry in years > 0")
-  const rate = numberField(row, "rate", "a continuously compounded rate (decimal)", 0)
-  const params = Object.fromEntries(entry.fields.map(([field, expected]) => [field, numberField(row, field, expected)]))
-  const r = Numerical.greeks(entry.model, { type, forward, strike, expiry, rate }, params as never)
-  const wanted = command === "price" ? ["delta", "gamma", "vega", "theta", "rho"] : ["delta", "gamma", "vega", "theta", "rho", ...HIGHER]
-  const out: Record<string, unknown> = { price: r.price }
-  for (const g of wanted) {
-    const e = r.greeks[g as Numerical.GreekName]
-    if (e !== undefined) out[g] = e.value
-  }
-  return out
-}
-
-/**
- * A row of a plugin's model: its parameters are the row's fields named like the model's params Schema's (numbers
- * in CSV are decoded first), or a `params` object; the Schema decides what is valid. Greeks as for the forward
- * models. `undefined` when the row's model is not a plugin's.
- */
-const pluginModelOutputs = (command: Command, row: Row, units: Units): Row | undefined => {
-  const name = row["model"]
-  const entry = typeof name === "string" ? registry().models.get(name) : undefined
-  if (entry === undefined) return undefined
-  const model = entry.model
-  if (command === "iv") throw new InvalidInput({ field: "model", value: name, expected: "bsm, black76 or bachelier for iv" })
-  if (units === "deribit") throw new InvalidInput({ field: "model", value: name, expected: "black76 for --units deribit (Deribit values its options with Black-76 on the forward)" })
-  const type = typeOf(row)
-  forbid(row, "spot", name as ModelName, "forward")
-  const forward = numberField(row, "forward", "a finite forward > 0")
-  const strike = numberField(row, "strike", "a finite strike")
-  const expiry = numberField(row, "expiry", "a time to expiry in years > 0")
-  const rate = numberField(row, "rate", "a continuously compounded rate (decimal)", 0)
+/** A plugin model's parameters from a row: a `params` object (or JSON text), then fields named like its Schema's. */
+const pluginParams = (command: Command, row: Row, name: string, model: PricingModel<never>): unknown => {
   const raw: Record<string, unknown> = {}
   const given = row["params"]
   if (typeof given === "object" && given !== null) Object.assign(raw, given)
   else if (typeof given === "string" && given.trim().startsWith("{")) Object.assign(raw, JSON.parse(given) as object)
-  for (const field of parameterNames(model)) {
+  const names = parameterNames(model)
+  const outputs = outputFields(command)
+  for (const field of names) {
     const value = row[field]
     if (isBlank(value)) continue
+    // a field the output also writes (a Greek's name) would be overwritten in the output row: only `params` holds it
+    if (outputs.includes(field)) {
+      throw new InvalidInput({ field, value, expected: `${name}'s parameter ${field} in the row's params object ({"params": {"${field}": …}}): the output's ${field} is a Greek` })
+    }
     raw[field] = typeof value === "string" && DECIMAL.test(value.trim()) ? Number(value) : value
   }
-  let params: unknown
   try {
-    params = Schema.decodeUnknownSync(model.params as Schema.Decoder<unknown>)(raw)
+    return Schema.decodeUnknownSync(model.params as Schema.Decoder<unknown>)(raw)
   } catch (error) {
     const message = (error as Error).message.replace(/\s+/g, " ")
     const path = /at \["([^"]+)"\]/.exec(message)?.[1]
-    const names = parameterNames(model)
     throw new InvalidInput({
       field: path ?? "params",
       value: path !== undefined ? (raw[path] ?? null) : raw,
       expected: `parameters of ${name} (${names.length > 0 ? names.join(", ") : "see hedgekit plugins"}): ${message}`
     })
   }
+}
+
+/**
+ * A row of a model on a forward beyond the closed forms — one of {@link FORWARD_MODELS} (parameters as row fields)
+ * or a loaded plugin's (see `pluginParams`): Greeks from `Numerical` (undefined when the model has no such Greek,
+ * e.g. vega without a vol parameter). `undefined` when the row's model is neither.
+ */
+const forwardModelOutputs = (command: Command, row: Row, units: Units): Row | undefined => {
+  const name = row["model"]
+  if (typeof name !== "string") return undefined
+  const builtIn = FORWARD_MODELS[name]
+  const plugin = builtIn === undefined ? registry().models.get(name) : undefined
+  if (builtIn === undefined && plugin === undefined) return undefined
+  if (command === "iv") throw new InvalidInput({ field: "model", value: name, expected: "bsm, black76 or bachelier for iv" })
+  if (units === "deribit") throw new InvalidInput({ field: "model", value: name, expected: "black76 for --units deribit (Deribit values its options with Black-76 on the forward)" })
+  const type = typeOf(row)
+  forbid(row, "spot", name as ModelName, "forward")
+  if (builtIn !== undefined) {
+    const fields = builtIn.fields.map(([field]) => field)
+    if (!fields.includes("vol")) forbid(row, "vol", name as ModelName, fields.join(", "))
+    if (numberField(row, "dividend", "0 or nothing (a forward already carries the yield)", 0) !== 0) {
+      forbid(row, "dividend", name as ModelName, "a forward, which already carries the yield")
+    }
+  }
+  const forward = numberField(row, "forward", "a finite forward > 0")
+  const strike = numberField(row, "strike", "a finite strike")
+  const expiry = numberField(row, "expiry", "a time to expiry in years > 0")
+  const rate = numberField(row, "rate", "a continuously compounded rate (decimal)", 0)
+  const model = builtIn !== undefined ? builtIn.model : plugin!.model
+  const params = builtIn !== undefined
+    ? Object.fromEntries(builtIn.fields.map(([field, expected]) => [field, numberField(row, field, expected)]))
+    : pluginParams(command, row, name, model)
   const r = Numerical.greeks(model, { type, forward, strike, expiry, rate }, params as never)
   const wanted = command === "price" ? ["delta", "gamma", "vega", "theta", "rho"] : ["delta", "gamma", "vega", "theta", "rho", ...HIGHER]
   const out: Record<string, unknown> = { price: r.price }
@@ -266,7 +253,7 @@ export interface Outcome {
 /** Evaluates one row. Never throws for a bad row. */
 export const evaluateRow = (command: Command, row: Row, units: Units = "raw"): Outcome => {
   try {
-    const forward = forwardModelOutputs(command, row, units) ?? pluginModelOutputs(command, row, units)
+    const forward = forwardModelOutputs(command, row, units)
     if (forward !== undefined) return { output: forward }
     return { output: command === "price" ? priceOutputs(row) : command === "greeks" ? greeksOutputs(row, units) : ivOutputs(row) }
   } catch (error) {

@@ -69,7 +69,7 @@ describe("plugins installed from npm tarballs", () => {
   })
 
   it("prices with the plugin's model and backtests with the plugin's policy", () => {
-    const rows = JSON.stringify({ model: "variance-gamma", type: "call", forward: 101.00501670841679, strike: 90, expiry: 0.1, rate: 0.1, sigma: 0.12, nu: 0.2, theta: -0.14 })
+    const rows = JSON.stringify({ model: "variance-gamma", type: "call", forward: 101.00501670841679, strike: 90, expiry: 0.1, rate: 0.1, params: { sigma: 0.12, nu: 0.2, theta: -0.14 } })
     const price = spawnSync(join(project, "node_modules", ".bin", "hedgekit"), ["price", "--input", "-", "--output", "-"], { cwd: project, input: rows + "\n", encoding: "utf8", timeout: 120_000 })
     expect(price.status).toBe(0)
     expect(Math.abs(JSON.parse(price.stdout).price / 10.993703187 - 1)).toBeLessThan(1e-9)

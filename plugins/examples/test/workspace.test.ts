@@ -34,6 +34,11 @@ describe("the example project", () => {
     expect(rows[3].error).toMatchObject({ tag: "InvalidInput", field: "nu" })
     // VG's θ sits in `params`: a row field `theta` would be overwritten by the output Greek of that name
     expect(rows[0].params.theta).toBe(-0.14)
+    // …and a row that gives it as a field is told so, not silently given the Greek in its place
+    const asField = spawnSync(process.execPath, [fileURLToPath(new URL("../node_modules/@hedgekit/cli/bin/hedgekit.mjs", import.meta.url)), "price", "--input", "-", "--output", "-"], {
+      cwd: here, encoding: "utf8", input: JSON.stringify({ model: "variance-gamma", type: "call", forward: 100, strike: 100, expiry: 1, sigma: 0.2, nu: 0.2, theta: -0.1 }) + "\n"
+    })
+    expect(JSON.parse(asField.stdout).error).toMatchObject({ tag: "InvalidInput", field: "theta" })
     expect(readFileSync(new URL("../vg-rows.jsonl", import.meta.url), "utf8")).toContain("fang-oosterlee")
   })
 
