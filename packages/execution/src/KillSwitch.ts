@@ -135,7 +135,7 @@ export const make = (
 
   return {
     observe: (event) => {
-      lastEventMs = Math.max(lastEventMs === lastEventMs ? lastEventMs : -Infinity, event.timeMs)
+      if (!(event.timeMs <= lastEventMs)) lastEventMs = event.timeMs // NaN until the first event
       if (event.kind === "perpetual" && event.symbol === hedge.symbol) mark = event.mark
       else if (event.kind === "index" && hedge.kind === "spot") mark = event.price
     },
