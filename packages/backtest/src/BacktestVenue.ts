@@ -11,14 +11,13 @@
  *
  * @since 0.1.0
  */
-import { Costs } from "@hedgekit/hedging"
 import { type MarketEvent, Venue } from "@hedgekit/sdk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import type * as Accounting from "./Accounting.js"
-import type * as Engine from "./Engine.js"
+import * as Engine from "./Engine.js"
 
 /**
  * @since 0.1.0
@@ -57,6 +56,7 @@ export const make = (config: BacktestVenueConfig): BacktestVenue => {
   let fees = 0
   let sequence = 0
   const orders: Array<Venue.OrderUpdate> = []
+  const scratch: Engine.Fill = { quantity: 0, price: NaN, fee: 0 }
 
   const reject = (order: Venue.OrderRequest, reason: string): Venue.OrderUpdate => {
     const update: Venue.OrderUpdate = {
@@ -74,12 +74,12 @@ export const make = (config: BacktestVenueConfig): BacktestVenue => {
     if (order.quantity < minimum) return reject(order, `quantity ${order.quantity} is below the minimum ${minimum}`)
     if (order.postOnly === true) return reject(order, "post-only order would take liquidity (this venue has no book to rest on)")
     const sign = order.side === "buy" ? 1 : -1
-    const price = mark * (1 + sign * costs.halfSpread)
+    Engine.takerFill(hedge, costs, sign * order.quantity, mark, scratch)
+    const price = scratch.price
     if (order.type === "limit" && (order.limitPrice === undefined || sign * (order.limitPrice - price) < 0)) {
       return reject(order, `limit ${order.limitPrice} is not marketable at ${price} (this venue does not rest orders)`)
     }
-    const size = hedge.kind === "spot" ? order.quantity : order.quantity * hedge.contractSize
-    const fee = hedge.kind === "spot" ? costs.fees.taker * size * price : Costs.futureFee(costs.fees, "taker", hedge.settlement, size, price)
+    const fee = scratch.fee
     position += sign * order.quantity
     fees += fee
     sequence++

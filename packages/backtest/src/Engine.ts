@@ -61,23 +61,29 @@ export interface Executor {
 }
 
 /**
+ * The fill of `quantity` (signed, the hedge's units) taken at once through the cost model: at the mark ± the
+ * half-spread, paying the taker fee in the fee's currency. What {@link costExecutor} and the backtest venue fill at.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const takerFill = (hedge: Accounting.Holdings["hedge"], costs: HedgeCosts, quantity: number, mark: number, fill: Fill): void => {
+  const price = mark * (1 + Math.sign(quantity) * costs.halfSpread)
+  const size = hedge.kind === "spot" ? Math.abs(quantity) : Math.abs(quantity) * hedge.contractSize
+  fill.quantity = quantity
+  fill.price = price
+  fill.fee = hedge.kind === "spot" ? costs.fees.taker * size * price : Costs.futureFee(costs.fees, "taker", hedge.settlement, size, price)
+}
+
+/**
  * The default executor: the whole order at once, at the mark ± the half-spread, paying the taker fee.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const costExecutor = (hedge: Accounting.Holdings["hedge"], costs: HedgeCosts): Executor => {
-  const { fees, halfSpread } = costs
-  return {
-    execute: (_path, quantity, mark, _timeMs, fill) => {
-      const price = mark * (1 + Math.sign(quantity) * halfSpread)
-      const size = hedge.kind === "spot" ? Math.abs(quantity) : Math.abs(quantity) * hedge.contractSize
-      fill.quantity = quantity
-      fill.price = price
-      fill.fee = hedge.kind === "spot" ? fees.taker * size * price : Costs.futureFee(fees, "taker", hedge.settlement, size, price)
-    }
-  }
-}
+export const costExecutor = (hedge: Accounting.Holdings["hedge"], costs: HedgeCosts): Executor => ({
+  execute: (_path, quantity, mark, _timeMs, fill) => takerFill(hedge, costs, quantity, mark, fill)
+})
 
 /**
  * @since 0.1.0
