@@ -311,6 +311,12 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   /** Options' USD value and delta per path (position-weighted), from the last valuation. */
   const optW = col(), optD = col()
   const attributing = config.attribution === true
+  // Each step needs the options' premiums where a decision or the attribution reads the book's value (coin
+  // accounting: the book's coin delta includes −value/S). Otherwise a step asks the kernel for delta, gamma and
+  // vega only and the account's value is left stale until read (`equity`, `pnl`) or the run finishes. A single
+  // path (a replay, a live book) reads its P&L at every decision, so it is priced every step.
+  const pricesEveryStep = coin || attributing || paths === 1
+  let stale = false
 
   /** Each leg's state at the market's time: live, years to expiry, settling within a day. */
   const legsAt = (timeMs: number): void => {
@@ -322,8 +328,11 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     }
   }
 
-  /** Values every live leg at the market into `greeks` (the kernel's columns: forward and vol copied in). */
-  const valueLegs = (m: StepMarket): void => {
+  /**
+   * Values every live leg at the market into `greeks` (the kernel's columns: forward and vol copied in); without
+   * `priced`, delta, gamma and vega only (the premium, theta and rho columns are not current).
+   */
+  const valueLegs = (m: StepMarket, priced: boolean): void => {
     legsAt(m.timeMs)
     if (single !== undefined) {
       // every leg's row in one batch; a leg past its expiry gets placeholder inputs and is not read
@@ -348,7 +357,8 @@ export const make = (config: EngineConfig, paths: number): Engine => {
       f.input.expiry.fill(tauOf[k]!)
       f.input.forward.set(rows(m.forward[k]!))
       f.input.vol.set(rows(m.vol[k]!))
-      Black76.greeksBatch(f.input, f.out, f.status)
+      if (priced) Black76.greeksBatch(f.input, f.out, f.status)
+      else Black76.hedgeGreeksBatch(f.input, f.out, f.status)
       const status = f.status
       for (let i = 0; i < paths; i++) {
         if (status[i] !== 0) throw new InvalidInput({ field: `vol/forward of ${legs[k]!.symbol} on path ${i}`, value: { forward: m.forward[k]![i], vol: m.vol[k]![i] }, expected: "a positive forward and vol" })
@@ -359,116 +369,227 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   /** A column of the market as `paths` rows. */
   const rows = (c: Float64Array): Float64Array => (c.length === paths ? c : c.subarray(0, paths))
 
+  // Per-row sums over the legs for one chunk of rows, built leg by leg (each leg's loop reads its own columns,
+  // hoisted, rather than indexing arrays of columns per row); a chunk stays in the L1/L2 cache between the passes.
+  const CHUNK = 512
+  const sumW = new Float64Array(CHUNK), sumD = new Float64Array(CHUNK), sumG = new Float64Array(CHUNK), sumV = new Float64Array(CHUNK)
+  const sumTh = new Float64Array(CHUNK), vegaAbs = new Float64Array(CHUNK), volSum = new Float64Array(CHUNK)
+  const gammaAbs = new Float64Array(CHUNK), tauSum = new Float64Array(CHUNK), expiring = new Float64Array(CHUNK), settle = new Float64Array(CHUNK)
+
   /**
-   * Row by row: marks the hedge at the market, totals the options (from the last `valueLegs`) and the account
-   * (USD value and delta: options, cash and the hedge — a perpetual or future holds no value once marked, only
-   * delta; spot coins are in the coin balance), and with `fill` writes the policy's inputs. One pass over the
-   * columns.
+   * Adds live leg k of rows [lo, hi) to the chunk's sums: position-weighted USD value (when `priced`), Greeks
+   * w.r.t. S, the weights of the reference vol and time to expiry, the delta settling next.
    */
-  const markAndTotal = (m: StepMarket, fill: boolean): void => {
+  const addLeg = (m: StepMarket, k: number, lo: number, hi: number, priced: boolean, first: boolean): void => {
+    const spot = m.spot, position = account.legs[k]!, forward = m.forward[k]!, vols = m.vol[k]!
+    const price = priceOf[k]!, deltaK = deltaOf[k]!, gammaK = gammaOf[k]!, vegaK = vegaOf[k]!, thetaK = thetaOf[k]!
+    const mult = multiplier[k]!, T = tauOf[k]!, inv = inverseLeg[k] === 1, near = nearOf[k] === 1, e = expiryMs[k]!
+    const lv = legVega[k]!, lva = legVanna[k]!, lvo = legVolga[k]!, lvol = legVol[k]!, strike = legs[k]!.strike
+    // the closure's columns as locals: V8 then reads each once, not at every row
+    const aW = sumW, aD = sumD, aG = sumG, aV = sumV, aTh = sumTh, aVegaAbs = vegaAbs, aVolSum = volSum
+    const aGammaAbs = gammaAbs, aTauSum = tauSum, aExpiring = expiring, aSettle = settle, toCoin = coin, attrib = attributing
+    for (let i = lo; i < hi; i++) {
+      const q = position[i]! * mult
+      if (q === 0) continue
+      const j = i - lo
+      const S = spot[i]!
+      const F = forward[i]!
+      const b = F === S ? 1 : F / S // (F/F is 1 exactly: a division saved where forward = index)
+      const sig = vols[i]!
+      // Greeks of the USD value w.r.t. S (F = bS): inverse value is price/b, linear is price
+      const s = inv ? 1 / b : 1
+      const delta = deltaK[i]! * b * s, gamma = gammaK[i]! * b * b * s, vega = vegaK[i]! * s
+      const p = priced ? price[i]! : 0
+      const qv = Math.abs(q * vega), qg = Math.abs(q * gamma)
+      // the first live leg writes the sums (0 + x is x: the same numbers as adding to zeros), later ones add
+      if (first) {
+        aW[j] = q * p * s
+        aD[j] = q * delta
+        aG[j] = q * gamma
+        aV[j] = q * vega
+        aVegaAbs[j] = qv
+        aVolSum[j] = qv * sig
+        aGammaAbs[j] = qg
+        aTauSum[j] = qg * T
+      } else {
+        aW[j]! += q * p * s
+        aD[j]! += q * delta
+        aG[j]! += q * gamma
+        aV[j]! += q * vega
+        aVegaAbs[j]! += qv
+        aVolSum[j]! += qv * sig
+        aGammaAbs[j]! += qg
+        aTauSum[j]! += qg * T
+      }
+      if (near && !(e > aSettle[j]!)) {
+        if (e !== aSettle[j]) aExpiring[j] = 0
+        aSettle[j] = e
+        aExpiring[j]! += q * (toCoin ? delta - (p * s) / S : delta)
+      }
+      if (attrib) {
+        // Black-76: vanna = ∂Δ/∂σ = −ν·d2/(S·σ√T), volga = ν·d1·d2/σ
+        const sd = sig * Math.sqrt(T)
+        const d1 = Math.log(F / strike) / sd + sd / 2, d2 = d1 - sd
+        aTh[j]! += q * thetaK[i]! * s
+        lv[i] = q * vega
+        lva[i] = (-q * vega * d2) / (S * sd)
+        lvo[i] = (q * vega * d1 * d2) / sig
+        lvol[i] = sig
+      }
+    }
+  }
+
+  /**
+   * Marks the hedge at the market, totals the options (from the last `valueLegs`; their value only when
+   * `priced`) and the account (USD value and delta: options, cash and the hedge — a perpetual or future holds no
+   * value once marked, only delta; spot coins are in the coin balance), and with `fill` writes the policy's
+   * inputs. Chunk by chunk of rows: the legs' sums, then one pass over the rows.
+   */
+  const markAndTotal = (m: StepMarket, fill: boolean, priced: boolean): void => {
     const spot = m.spot, markCol = m.mark
     const cash = account.coin, usd = account.usd, pos = account.hedge, ref = account.hedgeRef
     // the columns the policy's inputs share with the market
     if (fill) fillMarket(m)
     // Greeks and the reference vol are kept for a later fill or the attribution
     const keep = !fill || attributing
-    const position = account.legs, forward = m.forward, vols = m.vol
+    // the account's totals are read after a priced valuation (equity, coin decisions, the attribution); an
+    // unpriced step leaves them stale, so it does not write them
+    const totals = priced || keep
+    const vol0 = L > 0 ? m.vol[0]! : undefined
     const { tau, expiringDelta, settlementMs, vol: volIn, unitDelta, hedgeDelta: hedgeIn, bookDelta, bookGamma, bookVega } = inputs
-    for (let i = 0; i < paths; i++) {
-      const S = spot[i]!
-      const mark = markCol[i]!
-      if (!spotHedge) {
-        // Accounting.markHedge
-        const r = ref[i]!
-        const q = pos[i]!
-        if (q !== 0 && r === r) {
-          if (inverseHedge) cash[i]! += q * contractSize * (1 / r - 1 / mark)
-          else usd[i]! += q * contractSize * (mark - r)
-        }
-        ref[i] = mark
+    // the closure's columns and flags as locals: V8 then reads each once, not at every row
+    const aW = sumW, aD = sumD, aG = sumG, aV = sumV, aTh = sumTh, aVegaAbs = vegaAbs, aVolSum = volSum
+    const aGammaAbs = gammaAbs, aTauSum = tauSum, aExpiring = expiring, aSettle = settle
+    const w0 = W, d0 = D, g0 = G, v0 = V, th0 = TH, refVol0 = refVol, optW0 = optW, optD0 = optD
+    const n0 = paths, toCoin = coin, attrib = attributing, spot0 = spotHedge, inverse0 = inverseHedge, size = contractSize
+    // With one live leg (a single option, or the last of a book) the row pass values it itself: no sums to
+    // write and read back, and its vol and time to expiry are the weighted means exactly (no division).
+    let liveLegs = 0, only = 0
+    for (let k = 0; k < L; k++) {
+      if (live[k]) {
+        liveLegs++
+        only = k
       }
-      let w = 0, d = 0, g = 0, v = 0, th = 0
-      let vegaAbs = 0, volSum = 0, gammaAbs = 0, tauSum = 0, expiring = 0, settle = NaN
+    }
+    const one = liveLegs === 1
+    const posO = account.legs[only]!, fwdO = m.forward[only]!, volO = m.vol[only]!, priceO = priceOf[only]!
+    const deltaO = deltaOf[only]!, gammaO = gammaOf[only]!, vegaO = vegaOf[only]!, thetaO = thetaOf[only]!
+    const multO = multiplier[only]!, tauO = tauOf[only]!, invO = inverseLeg[only] === 1, nearO = nearOf[only] === 1
+    const expiryO = expiryMs[only]!, strikeO = L > 0 ? legs[only]!.strike : NaN
+    const lvO = legVega[only]!, lvaO = legVanna[only]!, lvoO = legVolga[only]!, lvolO = legVol[only]!
+    for (let lo = 0; lo < n0; lo += CHUNK) {
+      const hi = Math.min(n0, lo + CHUNK), n = hi - lo
+      if (!one) {
+        // zeros for the rows no leg writes (a position of 0 is skipped), then the first live leg writes the rest
+        aW.fill(0, 0, n); aD.fill(0, 0, n); aG.fill(0, 0, n); aV.fill(0, 0, n); aTh.fill(0, 0, n)
+        aVegaAbs.fill(0, 0, n); aVolSum.fill(0, 0, n); aGammaAbs.fill(0, 0, n); aTauSum.fill(0, 0, n)
+        aExpiring.fill(0, 0, n); aSettle.fill(NaN, 0, n)
+      }
+      let first = true
       for (let k = 0; k < L; k++) {
-        if (!live[k]) {
-          if (attributing) {
-            legVega[k]![i] = 0
-            legVanna[k]![i] = 0
-            legVolga[k]![i] = 0
+        if (live[k]) {
+          if (!one) addLeg(m, k, lo, hi, priced, first)
+          first = false
+        } else if (attributing) {
+          legVega[k]!.fill(0, lo, hi)
+          legVanna[k]!.fill(0, lo, hi)
+          legVolga[k]!.fill(0, lo, hi)
+        }
+      }
+      for (let i = lo; i < hi; i++) {
+        const j = i - lo
+        const S = spot[i]!
+        const mark = markCol[i]!
+        if (!spot0) {
+          // Accounting.markHedge
+          const r = ref[i]!
+          const q = pos[i]!
+          if (q !== 0 && r === r) {
+            if (inverse0) cash[i]! += q * size * (1 / r - 1 / mark)
+            else usd[i]! += q * size * (mark - r)
           }
-          continue
+          ref[i] = mark
         }
-        const q = position[k]![i]! * multiplier[k]!
-        if (q === 0) continue
-        const F = forward[k]![i]!
-        const b = F === S ? 1 : F / S // (F/F is 1 exactly: a division saved where forward = index)
-        const sig = vols[k]![i]!
-        const T = tauOf[k]!
-        // Greeks of the USD value w.r.t. S (F = bS): inverse value is price/b, linear is price
-        const s = inverseLeg[k] === 1 ? 1 / b : 1
-        const price = priceOf[k]![i]!
-        const delta = deltaOf[k]![i]! * b * s, gamma = gammaOf[k]![i]! * b * b * s, vega = vegaOf[k]![i]! * s
-        w += q * price * s
-        d += q * delta
-        g += q * gamma
-        v += q * vega
-        const qv = Math.abs(q * vega), qg = Math.abs(q * gamma)
-        vegaAbs += qv
-        volSum += qv * sig
-        gammaAbs += qg
-        tauSum += qg * T
-        if (nearOf[k] === 1 && !(expiryMs[k]! > settle)) {
-          if (expiryMs[k] !== settle) expiring = 0
-          settle = expiryMs[k]!
-          expiring += q * (coin ? delta - (price * s) / S : delta)
-        }
-        if (attributing) {
-          // Black-76: vanna = ∂Δ/∂σ = −ν·d2/(S·σ√T), volga = ν·d1·d2/σ
-          const sd = sig * Math.sqrt(T)
-          const d1 = Math.log(F / legs[k]!.strike) / sd + sd / 2, d2 = d1 - sd
-          th += q * thetaOf[k]![i]! * s
-          legVega[k]![i] = q * vega
-          legVanna[k]![i] = (-q * vega * d2) / (S * sd)
-          legVolga[k]![i] = (q * vega * d1 * d2) / sig
-          legVol[k]![i] = sig
-        }
-      }
-      optW[i] = w
-      optD[i] = d
-      const vol = vegaAbs > 0 ? volSum / vegaAbs : (L > 0 ? m.vol[0]![i]! : 0)
-      if (keep) {
-        G[i] = g; V[i] = v; refVol[i] = vol
-        if (attributing) {
-          TH[i] = th
-        }
-      }
-      tau[i] = gammaAbs > 0 ? tauSum / gammaAbs : 0
-      expiringDelta[i] = expiring
-      settlementMs[i] = settle
-      const unit = spotHedge ? 1 : inverseHedge ? contractSize / mark : (contractSize * mark) / S
-      const c = cash[i]!
-      const W_ = w + c * S + usd[i]!
-      const hedgeDelta = pos[i]! * unit
-      const D_ = d + c + (spotHedge ? 0 : hedgeDelta)
-      W[i] = W_
-      D[i] = D_
-      if (fill) {
-        // fillRow, inline
-        volIn[i] = vol
-        unitDelta[i] = unit
-        hedgeIn[i] = hedgeDelta
-        const dUsd = D_ - hedgeDelta
-        if (coin) {
-          bookDelta[i] = dUsd - W_ / S
-          bookGamma[i] = g - dUsd / S + W_ / (S * S)
-          bookVega[i] = v / S
+        let w = 0, d = 0, g = 0, v = 0, vol = vol0 !== undefined ? vol0[i]! : 0, T = 0, expiringD = 0, settleMs = NaN
+        if (one) {
+          // addLeg's arithmetic on the one leg (keep the two in step)
+          const q = posO[i]! * multO
+          if (q !== 0) {
+            const F = fwdO[i]!
+            const b = F === S ? 1 : F / S
+            const sig = volO[i]!
+            const s = invO ? 1 / b : 1
+            const delta = deltaO[i]! * b * s, gamma = gammaO[i]! * b * b * s, vega = vegaO[i]! * s
+            const p = priced ? priceO[i]! : 0
+            w = q * p * s
+            d = q * delta
+            g = q * gamma
+            v = q * vega
+            if (q * vega !== 0) vol = sig
+            if (q * gamma !== 0) T = tauO
+            if (nearO) {
+              settleMs = expiryO
+              expiringD = q * (toCoin ? delta - (p * s) / S : delta)
+            }
+            if (attrib) {
+              const sd = sig * Math.sqrt(tauO)
+              const d1 = Math.log(F / strikeO) / sd + sd / 2, d2 = d1 - sd
+              th0[i] = q * thetaO[i]! * s
+              lvO[i] = q * vega
+              lvaO[i] = (-q * vega * d2) / (S * sd)
+              lvoO[i] = (q * vega * d1 * d2) / sig
+              lvolO[i] = sig
+            }
+          } else if (attrib) th0[i] = 0
         } else {
-          bookDelta[i] = dUsd
-          bookGamma[i] = g
-          bookVega[i] = v
+          w = aW[j]!; d = aD[j]!; g = aG[j]!; v = aV[j]!
+          const va = aVegaAbs[j]!, ga = aGammaAbs[j]!
+          if (va > 0) vol = aVolSum[j]! / va
+          if (ga > 0) T = aTauSum[j]! / ga
+          expiringD = aExpiring[j]!
+          settleMs = aSettle[j]!
+          if (attrib) th0[i] = aTh[j]!
+        }
+        if (totals) {
+          optW0[i] = w
+          optD0[i] = d
+        }
+        if (keep) {
+          g0[i] = g; v0[i] = v; refVol0[i] = vol
+        }
+        tau[i] = T
+        expiringDelta[i] = expiringD
+        settlementMs[i] = settleMs
+        // a linear hedge marked at the index (mark = S) carries exactly its contract size of delta
+        const unit = spot0 ? 1 : inverse0 ? size / mark : mark === S ? size : (size * mark) / S
+        const c = cash[i]!
+        const W_ = w + c * S + usd[i]!
+        const hedgeDelta = pos[i]! * unit
+        const D_ = d + c + (spot0 ? 0 : hedgeDelta)
+        if (totals) {
+          w0[i] = W_
+          d0[i] = D_
+        }
+        if (fill) {
+          // fillRow, inline
+          volIn[i] = vol
+          unitDelta[i] = unit
+          hedgeIn[i] = hedgeDelta
+          const dUsd = D_ - hedgeDelta
+          if (toCoin) {
+            bookDelta[i] = dUsd - W_ / S
+            bookGamma[i] = g - dUsd / S + W_ / (S * S)
+            bookVega[i] = v / S
+          } else {
+            bookDelta[i] = dUsd
+            bookGamma[i] = g
+            bookVega[i] = v
+          }
         }
       }
     }
+    // the account's values hold the options' premiums only when they were priced
+    stale = !priced
   }
 
   /** The policy's inputs of every row that come from the market as they are: time, index, forward. */
@@ -513,8 +634,8 @@ export const make = (config: EngineConfig, paths: number): Engine => {
 
   /** Marks the hedge, values the book and totals the account. */
   const value = (m: StepMarket): void => {
-    valueLegs(m)
-    markAndTotal(m, false)
+    valueLegs(m, true)
+    markAndTotal(m, false, true)
   }
 
   /** Equity per path in the accounting currency (hedge marked first). */
@@ -694,8 +815,8 @@ export const make = (config: EngineConfig, paths: number): Engine => {
         remember(m)
       } else {
         // one pass marks, totals and fills the policy's inputs; nothing is remembered for attribution
-        valueLegs(m)
-        markAndTotal(m, true)
+        valueLegs(m, pricesEveryStep)
+        markAndTotal(m, true, pricesEveryStep)
         decide(m)
       }
     },
@@ -745,11 +866,13 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     },
     equity: () => {
       const out = col()
+      if (stale) value(current!)
       equityInto(out, current!)
       return out
     },
     pnl: () => {
       const out = col()
+      if (stale) value(current!)
       equityInto(out, current!)
       for (let i = 0; i < paths; i++) out[i]! -= equity0[i]!
       return out

@@ -2,7 +2,7 @@ import { Costs, Policies } from "@hedgekit/hedging"
 import { Black76 } from "@hedgekit/models"
 import { RebalancePolicy } from "@hedgekit/sdk"
 import { describe, expect, it } from "vitest"
-import { Simulate, Summary } from "../src/index.js"
+import { Engine, Simulate, Summary } from "../src/index.js"
 import { gbmSource } from "./support/gbm.js"
 
 
@@ -135,5 +135,58 @@ describe("settlement", () => {
     // with no window, the index at expiry
     const atExpiry = Simulate.run(gbmSource(50, 120, 100, 0.6, years, 8), { ...config, settlementWindowMinutes: 0 }).pnl()
     for (let i = 0; i < 50; i++) expect(atExpiry[i]).toBeCloseTo(premium - Math.max(S[i]! - 100, 0), 9)
+  })
+})
+
+describe("the fast step (USD accounting, attribution off): delta, gamma and vega only, totals left stale until read", () => {
+  const years = 10 / 365
+  const run = (legs: ReadonlyArray<Simulate.SimulatedLeg>, attribution: boolean, policy: RebalancePolicy.Rebalancer) =>
+    Simulate.run(gbmSource(513, 10 * 24, 100, 0.7, years, 3), { // 513 paths: a chunk of 512 rows and one more
+      legs, hedge: perp, costs: { lot: 1e-6, minimum: 0, fees: { maker: 0.0002, taker: 0.0005 }, halfSpread: 0.0001 },
+      policy, accounting: "usd", impliedVol: 0.7, attribution
+    })
+  const cases = [
+    ["one leg", [{ optionType: "call", strike: 105, expiryYears: years, quantity: -3, settlement: "linear" }]],
+    ["a two-leg book, one leg expiring halfway (then one live leg)", [
+      { optionType: "put", strike: 95, expiryYears: years, quantity: 2, settlement: "inverse" },
+      { optionType: "call", strike: 100, expiryYears: years / 2, quantity: -1, settlement: "linear" }
+    ]]
+  ] as const
+  for (const [name, legs] of cases) {
+    it(`${name}: the same trades and P&L as the step that prices everything`, () => {
+      // Leland reads the book's vol and time to expiry, the delta band its delta: every policy input is compared
+      for (const policy of [
+        RebalancePolicy.configure(Policies.deltaBand, { halfWidthCoins: 0.05, target: "centre" }),
+        RebalancePolicy.configure(Policies.leland, { intervalMinutes: 120, alignToUtc: false })
+      ]) {
+        const fast = run(legs, false, policy), full = run(legs, true, policy)
+        expect([...fast.trades]).toEqual([...full.trades])
+        expect(fast.trades.reduce((a, b) => a + b, 0)).toBeGreaterThan(513)
+        const a = fast.pnl(), b = full.pnl()
+        for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(b[i]!)))
+      }
+    })
+  }
+  it("equity read between steps is the account at the current marks (it revalues the stale totals)", () => {
+    const market = (spot: number, timeMs: number) => {
+      const S = new Float64Array(64).fill(spot)
+      return { timeMs, spot: S, mark: S, forward: [S], vol: [new Float64Array(64).fill(0.6)] }
+    }
+    const t0 = Date.UTC(2026, 0, 5)
+    const legs = [{ kind: "option", symbol: "C", underlying: "BTC", optionType: "call", strike: 100, expiryMs: t0 + 7 * 86_400_000, settlement: "linear", multiplier: 1 }] as const
+    const make = (attribution: boolean) => Engine.make({
+      holdings: { legs, hedge: perp }, positions: [-1], accounting: "usd", attribution,
+      policy: RebalancePolicy.configure(Policies.deltaBand, { halfWidthCoins: 0.01, target: "centre" }),
+      hedge: { lot: 1e-6, fees: { maker: 0, taker: 0.0005 }, halfSpread: 0 }
+    }, 64)
+    const fast = make(false), full = make(true)
+    for (const e of [fast, full]) {
+      e.open(market(100, t0))
+      e.step(market(104, t0 + 3_600_000))
+    }
+    expect(fast.equity()[7]).toBeCloseTo(full.equity()[7]!, 12)
+    expect(fast.pnl()[7]).toBeCloseTo(full.pnl()[7]!, 12)
+    // not the opening's value: the option and the hedge moved with the index
+    expect(Math.abs(fast.pnl()[7]!)).toBeGreaterThan(1e-3)
   })
 })

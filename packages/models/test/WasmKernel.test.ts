@@ -254,6 +254,56 @@ describe("the WebAssembly Greeks kernel", () => {
   })
 })
 
+describe("hedgeGreeksBatch: delta, gamma and vega only", () => {
+  const N = 120_000
+  const rows = seededRows(N, 20261125)
+  const full = columns(N), fullStatus = new Uint8Array(N)
+  Black76.greeksBatch(rows, full, fullStatus)
+  const HEDGE = ["delta", "gamma", "vega"] as const
+
+  it("gives greeksBatch's delta, gamma, vega and status codes bit for bit (copies and columns in wasm memory, odd length)", () => {
+    const copied = columns(N), copiedStatus = new Uint8Array(N).fill(77)
+    Black76.hedgeGreeksBatch(rows, copied, copiedStatus)
+    const n = N - 1 // odd
+    const cols = Black76.makeWasmColumns(n)
+    cols.input.isCall.set(rows.isCall.subarray(0, n))
+    cols.input.forward.set(rows.forward.subarray(0, n))
+    cols.input.strike.set(rows.strike.subarray(0, n))
+    cols.input.expiry.set(rows.expiry.subarray(0, n))
+    cols.input.rate.set(rows.rate.subarray(0, n))
+    cols.input.vol.set(rows.vol.subarray(0, n))
+    Black76.hedgeGreeksBatch(cols.input, cols.out, cols.status)
+    let differences = 0
+    for (let i = 0; i < N; i++) {
+      if (copiedStatus[i] !== fullStatus[i]) differences++
+      for (const k of HEDGE) if (!Object.is(copied[k][i], full[k][i])) differences++
+      if (i < n) {
+        if (cols.status[i] !== fullStatus[i]) differences++
+        for (const k of HEDGE) if (!Object.is(cols.out[k][i], full[k][i])) differences++
+      }
+    }
+    expect(differences).toBe(0)
+  })
+
+  it("does not write the premium where the kernel ran (so it saves that work), and does where it hands rows to JavaScript", () => {
+    const out = columns(N), status = new Uint8Array(N)
+    out.price.fill(-7)
+    Black76.hedgeGreeksBatch(rows, out, status)
+    let untouched = 0, redone = 0
+    for (let i = 0; i < N; i++) {
+      if (out.price[i] === -7) untouched++
+      else if (Object.is(out.price[i], full.price[i])) redone++
+      else expect.fail(`row ${i}: price ${out.price[i]} is neither untouched nor greeksBatch's ${full.price[i]}`)
+    }
+    expect(untouched).toBeGreaterThan(N / 2)
+    expect(redone).toBeGreaterThan(0) // the invalid rows and the wings short of |d| = 40
+  })
+
+  it("checks its columns as greeksBatch does", () => {
+    expect(() => Black76.hedgeGreeksBatch({ ...rows, length: N + 1 }, full, fullStatus)).toThrow(/rows/)
+  })
+})
+
 afterEach(() => {
   vi.unstubAllGlobals()
   vi.resetModules()

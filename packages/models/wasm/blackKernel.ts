@@ -627,6 +627,170 @@ function greeksUnpinned(
   return nFlagged
 }
 
+/**
+ * Delta, gamma and vega of rows [0, n) without the price, theta and rho: what a hedge reads at every step. The
+ * same operations as `greeks` on the same rows, so the same numbers bit for bit and the same rows flagged (the
+ * wings rule tests d2 as well, so that a row is done here exactly when `greeks` does it here); it skips the d2
+ * tail, the out-of-the-money value and its cancellation expansions. Padding, columns and `flagged` as `greeks`.
+ */
+export function hedgeGreeks(
+  n: i32, pCall: usize, pF: usize, pK: usize, pT: usize, pR: usize, pVol: usize,
+  oDelta: usize, oGamma: usize, oVega: usize, oStatus: usize, oFlagged: usize
+): i32 {
+  pinConstants()
+  let nFlagged = 0
+  for (let lo = 0; lo < n; lo += BLOCK) {
+    const hi = min(n, lo + BLOCK)
+    const pairsHi = (hi - lo + 1) & ~1
+    let rates = C(0.0)
+    // Phase 1a: validation, σ√T.
+    for (let i = lo; i < hi; i += 2) {
+      const off = <usize>i << 3
+      const so = <usize>(i - lo) << 3
+      const F = v128.load(pF + off)
+      const T = v128.load(pT + off)
+      const r = v128.load(pR + off)
+      const sigma = v128.load(pVol + off)
+      const call = callBytes(pCall + i)
+      const rT = mul(r, T)
+      const sqrtT = f64x2.sqrt(T)
+      const s = mul(sigma, sqrtT)
+      const inf = C(Infinity)
+      const zero = C(0.0)
+      rates = v128.or(rates, f64x2.ne(r, zero))
+      let valid = v128.and(v128.and(f64x2.gt(F, zero), f64x2.gt(T, zero)), v128.and(f64x2.gt(sigma, zero), f64x2.lt(s, inf)))
+      valid = v128.and(valid, v128.and(f64x2.lt(f64x2.abs(rT), C(700.0)), f64x2.lt(call, C(2.0))))
+      v128.store(sS + so, s)
+      v128.store(sSqrtT + so, sqrtT)
+      v128.store(sOk + so, valid)
+    }
+    // Phase 1a′: x = ln(F/K).
+    for (let i = lo; i < hi; i += 2) {
+      const off = <usize>i << 3
+      const so = <usize>(i - lo) << 3
+      const F = v128.load(pF + off)
+      const K = v128.load(pK + off)
+      const inf = C(Infinity)
+      const zero = C(0.0)
+      let valid = v128.load(sOk + so)
+      const ratio = div(F, K)
+      const gap = sub(F, K)
+      const near = f64x2.lt(f64x2.abs(gap), mul(C(0.5), K))
+      const u = div(gap, K)
+      const m = add(C(1.0), u)
+      const corr = div(sub(u, sub(m, C(1.0))), m)
+      const x = add(vlog(sel(m, ratio, near)), v128.and(corr, near))
+      valid = v128.andnot(valid, f64x2.eq(x, zero))
+      valid = v128.and(valid, v128.and(f64x2.ge(ratio, C(2.2250738585072014e-308)), f64x2.lt(ratio, inf)))
+      v128.store(sX + so, x)
+      v128.store(sOk + so, valid)
+    }
+    if (any(rates)) {
+      for (let i = lo; i < hi; i += 2) {
+        const off = <usize>i << 3
+        v128.store(sDf + (<usize>(i - lo) << 3), vexp(f64x2.neg(mul(v128.load(pR + off), v128.load(pT + off)))))
+      }
+    } else {
+      for (let i = 0; i < pairsHi; i += 2) v128.store(sDf + (<usize>i << 3), C(1.0))
+    }
+    // Phase 1b: d1, φ(d1), the d1 tail argument and its Cody interval; the wings test on d1 and d2.
+    for (let i = lo; i < hi; i += 2) {
+      const so = <usize>(i - lo) << 3
+      const x = v128.load(sX + so)
+      const s = v128.load(sS + so)
+      const zero = C(0.0)
+      const d1 = add(div(x, s), mul(C(0.5), s))
+      const d2 = sub(d1, s)
+      const ad1 = f64x2.abs(d1)
+      const ad2 = f64x2.abs(d2)
+      const inner = v128.and(f64x2.lt(ad1, C(37.0)), f64x2.lt(ad2, C(37.0)))
+      const far = v128.and(v128.and(f64x2.gt(ad1, C(40.0)), f64x2.gt(ad2, C(40.0))), f64x2.gt(mul(d1, d2), zero))
+      const ok = v128.and(v128.load(sOk + so), v128.or(inner, far))
+      const d1c = v128.and(d1, inner)
+      const split = mul(C(134217729.0), d1c)
+      const hi1 = sub(split, sub(split, d1c))
+      const lo1 = sub(d1c, hi1)
+      const pp = mul(d1c, d1c)
+      const ee = add(add(sub(mul(hi1, hi1), pp), mul(mul(C(2.0), hi1), lo1)), mul(lo1, lo1))
+      const p1 = v128.and(mul(C(0.3989422804014327), mul(vexp(mul(C(-0.5), pp)), sub(C(1.0), mul(C(0.5), ee)))), inner)
+      v128.store(sD1 + so, d1)
+      v128.store(sInner + so, inner)
+      v128.store(sDensity + so, p1)
+      const y1 = mul(C(0.7071067811865476), f64x2.abs(d1c))
+      v128.store(sY + so, y1)
+      v128.store(sCode + so, i64x2.add(f64x2.gt(y1, C(0.46875)), f64x2.gt(y1, C(4.0))))
+      const okBits = i64x2.bitmask(ok)
+      store<u16>(oStatus + i, <u16>(((~okBits & 1) * 0xff) | ((~okBits & 2) * 0x7f80)))
+      if (okBits != 3) {
+        if (!(okBits & 1)) { store<u32>(oFlagged + (<usize>nFlagged << 2), i); nFlagged++ }
+        if (!(okBits & 2) && i + 1 < n) { store<u32>(oFlagged + (<usize>nFlagged << 2), i + 1); nFlagged++ }
+      }
+    }
+    // The d1 tails by interval, as in `greeks`.
+    store<i64>(counts, 0)
+    store<i32>(counts, 0, 8)
+    for (let v = 0; v < pairsHi; v++) {
+      const k = -<i32>load<i64>(sCode + (<usize>v << 3))
+      const pc = counts + (<usize>k << 2)
+      const c = load<i32>(pc)
+      store<u32>(lists + <usize>k * LIST_BYTES + (<usize>c << 2), v)
+      store<i32>(pc, c + 1)
+    }
+    const nLow = load<i32>(counts)
+    const nMid = load<i32>(counts, 4)
+    const nHigh = load<i32>(counts, 8)
+    store<u32>(listLow + (<usize>nLow << 2), JUNK)
+    for (let j = 0; j < nLow; j += 2) {
+      const a = <usize>load<u32>(listLow + (<usize>j << 2))
+      const b = <usize>load<u32>(listLow + (<usize>j << 2), 4)
+      const y = gather(sY, a, b)
+      const Y = mul(y, y)
+      const t = sub(C(0.5), mul(C(0.5), div(mul(y, smallNum(Y)), smallDen(Y))))
+      v128.store64_lane(sTail + (a << 3), t, 0)
+      v128.store64_lane(sTail + (b << 3), t, 1)
+    }
+    store<u32>(listMid + (<usize>nMid << 2), JUNK)
+    for (let j = 0; j < nMid; j += 2) {
+      const a = <usize>load<u32>(listMid + (<usize>j << 2))
+      const b = <usize>load<u32>(listMid + (<usize>j << 2), 4)
+      const y = gather(sY, a, b)
+      const t = mul(mul(C(1.2533141373155003), div(midNum(y), midDen(y))), gather(sDensity, a, b))
+      v128.store64_lane(sTail + (a << 3), t, 0)
+      v128.store64_lane(sTail + (b << 3), t, 1)
+    }
+    store<u32>(listHigh + (<usize>nHigh << 2), JUNK)
+    for (let j = 0; j < nHigh; j += 2) {
+      const a = <usize>load<u32>(listHigh + (<usize>j << 2))
+      const b = <usize>load<u32>(listHigh + (<usize>j << 2), 4)
+      const y = gather(sY, a, b)
+      const Y = mul(y, y)
+      const dL = largeDen(Y)
+      const R = div(sub(mul(C(0.5641895835477563), dL), largeNum(Y)), mul(dL, y))
+      const t = mul(mul(C(1.2533141373155003), R), gather(sDensity, a, b))
+      v128.store64_lane(sTail + (a << 3), t, 0)
+      v128.store64_lane(sTail + (b << 3), t, 1)
+    }
+    // Phase 2: delta, gamma, vega as `greeks` writes them.
+    for (let i = lo; i < hi; i += 2) {
+      const off = <usize>i << 3
+      const so = <usize>(i - lo) << 3
+      const F = v128.load(pF + off)
+      const b = callBytes(pCall + i)
+      const q = sub(add(b, b), C(1.0))
+      const d1 = v128.load(sD1 + so)
+      const p1 = v128.load(sDensity + so)
+      const zero = C(0.0)
+      const df = v128.load(sDf + so)
+      const t1 = v128.and(v128.load(sTail + so), v128.load(sInner + so))
+      const g1 = sel(t1, sub(C(1.0), t1), f64x2.le(mul(q, d1), zero))
+      v128.store(oDelta + off, mul(mul(df, q), g1))
+      v128.store(oGamma + off, div(mul(df, p1), mul(F, v128.load(sS + so))))
+      v128.store(oVega + off, mul(mul(mul(df, F), p1), v128.load(sSqrtT + so)))
+    }
+  }
+  return nFlagged
+}
+
 // One row for the scalar functions: a static pair of rows (the row twice, so the pair needs no padding row),
 // 13 columns of two rows, 16 bytes each, in the kernel's argument order; the row's outputs are lane 0 of
 // columns 6 … 11 (price, delta, gamma, vega, theta, rho).

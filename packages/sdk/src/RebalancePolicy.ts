@@ -348,18 +348,19 @@ export const evaluate = (policy: Rebalancer, inputs: PolicyInputs, state: Float6
   // the columns once, not per row (the policy writes into the same arrays)
   const { action, deltaTrade, legTrade, urgency, nextMs, measure, limit, quantity, residual, reason } = out
   const stateSize = policy.stateSize
+  // every row's defaults at once (a fill runs at memset speed; a row's decide writes only its own row)
+  action.fill(HOLD, 0, n)
+  deltaTrade.fill(0, 0, n)
+  for (let k = 0; k < legs; k++) legTrade[k]!.fill(0, 0, n)
+  urgency.fill(AGGRESSIVE, 0, n)
+  nextMs.fill(NaN, 0, n)
+  measure.fill(NaN, 0, n)
+  limit.fill(NaN, 0, n)
+  quantity.fill(0, 0, n)
+  residual.fill(0, 0, n)
   for (let i = 0; i < n; i++) {
     const s = i * stateSize
-    action[i] = HOLD
-    deltaTrade[i] = 0
-    for (let k = 0; k < legs; k++) legTrade[k]![i] = 0
-    urgency[i] = AGGRESSIVE
-    nextMs[i] = NaN
-    measure[i] = NaN
-    limit[i] = NaN
     policy.decide(inputs, i, state, s, out)
-    quantity[i] = 0
-    residual[i] = 0
     if (action[i] === TRADE) {
       const wish = deltaTrade[i]!
       const unit = unitDelta[i]!

@@ -30,14 +30,16 @@ export const priceRows = (
   }
 }
 
+/** `hedge`: delta, gamma and vega are what the caller reads (the kernel may skip the rest). */
 export const greeksRows = (
   input: EuropeanBatch,
   volColumn: Float64Array | undefined,
   volScalar: number,
   out: GreeksColumns,
-  status: Uint8Array
+  status: Uint8Array,
+  hedge = false
 ): void => {
-  if (wasmGreeksRows(input, volColumn, volScalar, out, status)) return
+  if (wasmGreeksRows(input, volColumn, volScalar, out, status, hedge)) return
   blackGreeksLoop(
     input.length,
     input.isCall,

@@ -141,26 +141,15 @@ const jsFrame = (rows: number): Frame => {
 /**
  * Runs the kernel on rows [lo, lo + n) of the columns at `p`; returns the number of flagged rows. Offsets are
  * read once per frame, not per call: reading `byteOffset` in the call costs more than a one-row kernel call.
+ * `hedge`: delta, gamma and vega only (price, theta and rho are not written).
  */
-const run = (kernel: Kernel, p: Offsets, lo: number, n: number): number => {
+const run = (kernel: Kernel, p: Offsets, lo: number, n: number, hedge: boolean): number => {
   const o = lo * F64
-  return kernel.greeks(
-    n,
-    p.isCall + lo,
-    p.forward + o,
-    p.strike + o,
-    p.expiry + o,
-    p.rate + o,
-    p.vol + o,
-    p.price + o,
-    p.delta + o,
-    p.gamma + o,
-    p.vega + o,
-    p.theta + o,
-    p.rho + o,
-    p.status + lo,
-    kernel.flaggedAt
-  )
+  return hedge
+    ? kernel.hedgeGreeks(n, p.isCall + lo, p.forward + o, p.strike + o, p.expiry + o, p.rate + o, p.vol + o,
+      p.delta + o, p.gamma + o, p.vega + o, p.status + lo, kernel.flaggedAt)
+    : kernel.greeks(n, p.isCall + lo, p.forward + o, p.strike + o, p.expiry + o, p.rate + o, p.vol + o,
+      p.price + o, p.delta + o, p.gamma + o, p.vega + o, p.theta + o, p.rho + o, p.status + lo, kernel.flaggedAt)
 }
 
 /**
@@ -210,7 +199,8 @@ const staged = (
   lo: number,
   n: number,
   out: GreeksColumns,
-  status: Uint8Array
+  status: Uint8Array,
+  hedge: boolean
 ): void => {
   const hi = lo + n
   s.isCall.set(input.isCall.subarray(lo, hi))
@@ -220,14 +210,16 @@ const staged = (
   s.rate.set(input.rate.subarray(lo, hi))
   if (vols !== undefined) s.vol.set(vols.subarray(lo, hi))
   if (n % 2 === 1) padAfter(s, n)
-  const m = run(kernel, at, 0, n)
+  const m = run(kernel, at, 0, n, hedge)
   const so = s.out
-  out.price.set(so.price.subarray(0, n), lo)
+  if (!hedge) out.price.set(so.price.subarray(0, n), lo)
   out.delta.set(so.delta.subarray(0, n), lo)
   out.gamma.set(so.gamma.subarray(0, n), lo)
   out.vega.set(so.vega.subarray(0, n), lo)
-  out.theta.set(so.theta.subarray(0, n), lo)
-  out.rho.set(so.rho.subarray(0, n), lo)
+  if (!hedge) {
+    out.theta.set(so.theta.subarray(0, n), lo)
+    out.rho.set(so.rho.subarray(0, n), lo)
+  }
   status.set(s.status.subarray(0, n), lo)
   if (m > 0) redo(m, kernel.flagged, s, 0, out, status, lo)
 }
@@ -257,14 +249,16 @@ const callerAt = noOffsets()
 
 /**
  * Black-76 rows [0, input.length) through the kernel, as `blackGreeksLoop` with `dividend` undefined. Columns
- * already checked by the caller.
+ * already checked by the caller. `hedge`: only delta, gamma and vega are written for certain (rows the kernel
+ * hands to the JavaScript loop get every output).
  */
 export const wasmGreeksRows = (
   input: EuropeanBatch,
   volColumn: Float64Array | undefined,
   volScalar: number,
   out: GreeksColumns,
-  status: Uint8Array
+  status: Uint8Array,
+  hedge = false
 ): boolean => {
   const s = stagingFrame()
   if (s === null) return false
@@ -277,14 +271,14 @@ export const wasmGreeksRows = (
     const at = offsets(whole, callerAt)
     const even = n - (n % 2)
     for (let lo = 0; lo < even; lo += CHUNK) {
-      const m = run(own, at, lo, Math.min(CHUNK, even - lo))
+      const m = run(own, at, lo, Math.min(CHUNK, even - lo), hedge)
       if (m > 0) redo(m, own.flagged, whole, lo, out, status, lo)
     }
-    if (even < n) staged(s, input, volColumn, even, 1, out, status)
+    if (even < n) staged(s, input, volColumn, even, 1, out, status, hedge)
     return true
   }
   if (volColumn === undefined) s.frame.vol.fill(volScalar, 0, Math.min(n, CHUNK) + 1)
-  for (let lo = 0; lo < n; lo += CHUNK) staged(s, input, volColumn, lo, Math.min(CHUNK, n - lo), out, status)
+  for (let lo = 0; lo < n; lo += CHUNK) staged(s, input, volColumn, lo, Math.min(CHUNK, n - lo), out, status, hedge)
   return true
 }
 

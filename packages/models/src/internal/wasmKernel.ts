@@ -29,11 +29,28 @@ export type GreeksExport = (
   flagged: number
 ) => number
 
+/** `greeks` writing delta, gamma and vega only (the same numbers and flagged rows); no price, theta or rho. */
+export type HedgeGreeksExport = (
+  n: number,
+  isCall: number,
+  forward: number,
+  strike: number,
+  expiry: number,
+  rate: number,
+  vol: number,
+  delta: number,
+  gamma: number,
+  vega: number,
+  status: number,
+  flagged: number
+) => number
+
 /** The kernel on one row given by value (call: 1 call, 0 put); returns 1 when it flags the row. */
 export type GreeksOneExport = (call: number, forward: number, strike: number, expiry: number, rate: number, vol: number) => number
 
 export interface Kernel {
   readonly greeks: GreeksExport
+  readonly hedgeGreeks: HedgeGreeksExport
   readonly greeksOne: GreeksOneExport
   /** The outputs of `greeksOne`: price, delta, gamma, vega, theta, rho at indices 0, 2, …, 10. */
   readonly one: Float64Array
@@ -92,6 +109,7 @@ export const newKernel = (bytes: number): Kernel | undefined => {
     const buffer = memory.buffer
     return {
       greeks: exports["greeks"] as GreeksExport,
+      hedgeGreeks: exports["hedgeGreeks"] as HedgeGreeksExport,
       greeksOne: exports["greeksOne"] as GreeksOneExport,
       one: new Float64Array(buffer, (exports["oneOutputs"] as () => number)(), 12),
       buffer,
