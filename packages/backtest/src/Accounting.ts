@@ -85,19 +85,22 @@ export interface Account extends Flows {
 export const make = (
   holdings: Holdings,
   paths: number,
-  start: { readonly coin?: number; readonly usd?: number; readonly hedge?: number } = {}
+  start: { readonly coin?: number; readonly usd?: number; readonly hedge?: number } = {},
+  /** Where the balances and positions are allocated (the engine's WebAssembly memory); zeroed columns of `paths` rows. */
+  allocate: (paths: number) => Float64Array = (n) => new Float64Array(n)
 ): Account => {
   if (!(Number.isInteger(paths) && paths > 0)) throw new InvalidInput({ field: "paths", value: paths, expected: "a whole number of paths > 0" })
   const col = (x = 0) => new Float64Array(paths).fill(x)
+  const held = (x = 0) => allocate(paths).fill(x)
   return {
     paths,
     holdings,
-    coin: col(start.coin ?? 0),
-    usd: col(start.usd ?? 0),
-    legs: holdings.legs.map(() => col()),
+    coin: held(start.coin ?? 0),
+    usd: held(start.usd ?? 0),
+    legs: holdings.legs.map(() => held()),
     // a hedge held from before (a live loop restarting): marked from its first price on, as if opened there
-    hedge: col(start.hedge ?? 0),
-    hedgeRef: col(NaN),
+    hedge: held(start.hedge ?? 0),
+    hedgeRef: held(NaN),
     fundedMs: col(NaN),
     feesCoin: col(), feesUsd: col(), fundingCoin: col(), fundingUsd: col(), slippageCoin: col(), slippageUsd: col(),
     premiumCoin: col(), premiumUsd: col(), settlementCoin: col(), settlementUsd: col()

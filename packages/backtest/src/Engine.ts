@@ -16,8 +16,11 @@ import { Black76 } from "@hedgekit/models"
 import { Costs } from "@hedgekit/hedging"
 import { InvalidInput, RebalancePolicy } from "@hedgekit/sdk"
 import * as Accounting from "./Accounting.js"
+import { Flag, LegSlot, makeBook, Slot } from "./internal/bookWasm.js"
 
 const YEAR_MS = 365 * 24 * 3_600_000
+/** Rows of a block of the WebAssembly step (its columns fit a core's L2 cache). */
+const BLOCK = Number(globalThis.process?.env?.["HK_BLOCK"] ?? 1024)
 const DAY_MS = 24 * 3_600_000
 
 /**
@@ -209,8 +212,13 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   const L = legs.length
   const h = holdings.hedge
   const inverse = legs.map((l) => l.settlement === "inverse")
-  const account = Accounting.make(holdings, paths, config.start ?? {})
+  // Without the attribution a step's row pass runs in WebAssembly where there is a runtime for it: the columns it
+  // reads and writes are then allocated in its memory (the account's balances and positions, the totals, the
+  // policy's inputs from the book, staging for the market and the legs' Greeks).
+  const book = config.attribution === true ? undefined : makeBook(paths, 24 + 7 * L, L)
+  const account = Accounting.make(holdings, paths, config.start ?? {}, book?.column)
   const col = () => new Float64Array(paths)
+  const held = book === undefined ? col : book.column
   const coin = accounting === "coin"
 
   // valuation columns: one batch per leg, in the Black-76 kernel's own memory (the batch then copies nothing);
@@ -258,9 +266,9 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   const contractSize = h.kind === "spot" ? 1 : h.contractSize
 
   // totals in USD of the whole account per path (options + cash + hedge): value, Greeks w.r.t. S, σ (all legs shifted), t
-  const W = col(), D = col(), G = col(), V = col(), TH = col()
+  const W = held(), D = held(), G = held(), V = held(), TH = col()
   const prevS = col(), prevW = col(), prevD = col(), prevG = col(), prevTH = col()
-  const prevEq = col(), refVol = col()
+  const prevEq = col(), refVol = held()
   // per leg (position-weighted, USD): vega, vanna, volga and the vol, now and at the previous step
   const legVega = legs.map(() => col()), legVanna = legs.map(() => col()), legVolga = legs.map(() => col()), legVol = legs.map(() => col())
   const prevLegVega = legs.map(() => col()), prevLegVanna = legs.map(() => col()), prevLegVolga = legs.map(() => col()), prevLegVol = legs.map(() => col())
@@ -275,8 +283,8 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   // policy columns
   const inputs = {
     length: paths,
-    timeMs: col(), spot: col(), forward: col(), vol: col(), tau: col(), rate: col(), bookDelta: col(), bookGamma: col(), bookVega: col(),
-    expiringDelta: col(), settlementMs: col(), hedgeDelta: col(), unitDelta: col(), cost: col(),
+    timeMs: col(), spot: col(), forward: col(), vol: held(), tau: held(), rate: col(), bookDelta: held(), bookGamma: held(), bookVega: held(),
+    expiringDelta: held(), settlementMs: held(), hedgeDelta: held(), unitDelta: held(), cost: col(),
     lot: config.hedge.lot, minimum: config.hedge.minimum ?? config.hedge.lot, legs: [] as Array<RebalancePolicy.OptionLegColumns>,
     deltaAtVolScale: (row: number, scale: number): number => revalueDelta(row, scale)
   }
@@ -309,7 +317,7 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   }
 
   /** Options' USD value and delta per path (position-weighted), from the last valuation. */
-  const optW = col(), optD = col()
+  const optW = held(), optD = held()
   const attributing = config.attribution === true
   // Each step needs the options' premiums where a decision or the attribution reads the book's value (coin
   // accounting: the book's coin delta includes −value/S). Otherwise a step asks the kernel for delta, gamma and
@@ -332,7 +340,7 @@ export const make = (config: EngineConfig, paths: number): Engine => {
    * Values every live leg at the market into `greeks` (the kernel's columns: forward and vol copied in); without
    * `priced`, delta, gamma and vega only (the premium, theta and rho columns are not current).
    */
-  const valueLegs = (m: StepMarket, priced: boolean): void => {
+  const valueLegs = (m: StepMarket, priced: boolean, lo = 0, hi = paths): void => {
     legsAt(m.timeMs)
     if (single !== undefined) {
       // every leg's row in one batch; a leg past its expiry gets placeholder inputs and is not read
@@ -353,21 +361,38 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     }
     for (let k = 0; k < L; k++) {
       if (!live[k]) continue
-      const f = frames[k]!
-      f.input.expiry.fill(tauOf[k]!)
-      f.input.forward.set(rows(m.forward[k]!))
-      f.input.vol.set(rows(m.vol[k]!))
+      const f = lo === 0 && hi === paths ? frames[k]! : blockFrame(k, lo, hi)
+      const whole = frames[k]!.input
+      whole.expiry.fill(tauOf[k]!, lo, hi)
+      whole.forward.set(m.forward[k]!.subarray(lo, hi), lo)
+      whole.vol.set(m.vol[k]!.subarray(lo, hi), lo)
       if (priced) Black76.greeksBatch(f.input, f.out, f.status)
       else Black76.hedgeGreeksBatch(f.input, f.out, f.status)
-      const status = f.status
-      for (let i = 0; i < paths; i++) {
+      const status = frames[k]!.status
+      for (let i = lo; i < hi; i++) {
         if (status[i] !== 0) throw new InvalidInput({ field: `vol/forward of ${legs[k]!.symbol} on path ${i}`, value: { forward: m.forward[k]![i], vol: m.vol[k]![i] }, expected: "a positive forward and vol" })
       }
     }
   }
 
-  /** A column of the market as `paths` rows. */
-  const rows = (c: Float64Array): Float64Array => (c.length === paths ? c : c.subarray(0, paths))
+  // Views of each leg's kernel columns on a block of rows [lo, hi), made on first use (the kernel computes views
+  // of its own memory in place).
+  const blockFrames: Array<Map<number, Black76.WasmColumns>> = legs.map(() => new Map())
+  const blockFrame = (k: number, lo: number, hi: number): Black76.WasmColumns => {
+    let f = blockFrames[k]!.get(lo)
+    if (f === undefined) {
+      const { input: c, out: o, status } = frames[k]!
+      const v = <A extends Float64Array | Uint8Array>(x: A): A => x.subarray(lo, hi) as A
+      f = {
+        input: { length: hi - lo, isCall: v(c.isCall), forward: v(c.forward), strike: v(c.strike), expiry: v(c.expiry), rate: v(c.rate), vol: v(c.vol) },
+        out: { price: v(o.price), delta: v(o.delta), gamma: v(o.gamma), vega: v(o.vega), theta: v(o.theta), rho: v(o.rho) },
+        status: v(status),
+        inWasmMemory: frames[k]!.inWasmMemory
+      }
+      blockFrames[k]!.set(lo, f)
+    }
+    return f
+  }
 
   // Per-row sums over the legs for one chunk of rows, built leg by leg (each leg's loop reads its own columns,
   // hoisted, rather than indexing arrays of columns per row); a chunk stays in the L1/L2 cache between the passes.
@@ -592,11 +617,90 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     stale = !priced
   }
 
+  // The book's pass (see internal/bookWasm.ts): its staging columns, and the offsets that do not change
+  const stage = book === undefined ? undefined : {
+    spot: book.column(), mark: book.column(),
+    forward: legs.map(() => book.column()), vol: legs.map(() => book.column()),
+    price: legs.map(() => book.column()), delta: legs.map(() => book.column()), gamma: legs.map(() => book.column()),
+    vega: legs.map(() => book.column())
+  }
+  if (book !== undefined) {
+    const a = book.args
+    a[Slot.N] = paths
+    a[Slot.LEGS] = L
+    a[Slot.CASH] = account.coin.byteOffset; a[Slot.USD] = account.usd.byteOffset
+    a[Slot.POS] = account.hedge.byteOffset; a[Slot.REF] = account.hedgeRef.byteOffset
+    a[Slot.W] = W.byteOffset; a[Slot.D] = D.byteOffset; a[Slot.OPTW] = optW.byteOffset; a[Slot.OPTD] = optD.byteOffset
+    a[Slot.G] = G.byteOffset; a[Slot.V] = V.byteOffset; a[Slot.REFVOL] = refVol.byteOffset
+    a[Slot.TAU] = inputs.tau.byteOffset; a[Slot.EXPIRING] = inputs.expiringDelta.byteOffset
+    a[Slot.SETTLE] = inputs.settlementMs.byteOffset; a[Slot.VOLIN] = inputs.vol.byteOffset; a[Slot.UNIT] = inputs.unitDelta.byteOffset
+    a[Slot.HEDGEIN] = inputs.hedgeDelta.byteOffset; a[Slot.BOOKDELTA] = inputs.bookDelta.byteOffset
+    a[Slot.BOOKGAMMA] = inputs.bookGamma.byteOffset; a[Slot.BOOKVEGA] = inputs.bookVega.byteOffset
+    book.f64[0] = contractSize
+    for (let k = 0; k < L; k++) {
+      const at = Slot.LEG + k * Slot.LEG_SLOTS
+      a[at + LegSlot.POS] = account.legs[k]!.byteOffset
+      a[at + LegSlot.INV] = inverseLeg[k]!
+      book.f64[8 + 4 * k] = multiplier[k]!
+      book.f64[10 + 4 * k] = expiryMs[k]!
+    }
+  }
+
+  /** Where column `c` is in the book's memory: its own offset if it is there already, else copied to `staging`. */
+  const inBook = (c: Float64Array, staging: Float64Array, lo: number, hi: number): number => {
+    if (c.buffer === book!.buffer) return c.byteOffset
+    staging.set(c.subarray(lo, hi), lo)
+    return staging.byteOffset
+  }
+
+  /**
+   * `markAndTotal(m, true, priced)` in WebAssembly: the same arithmetic in the same order, so the same bits
+   * (test/BookWasm.test.ts). The market's columns and the legs' Greeks are copied into the book's memory.
+   */
+  const bookPass = (m: StepMarket, priced: boolean, lo = 0, hi = paths): void => {
+    const b = book!, st = stage!, a = b.args
+    fillMarket(m, lo, hi)
+    let liveLegs = 0, only = 0
+    for (let k = 0; k < L; k++) {
+      if (live[k]) {
+        liveLegs++
+        only = k
+      }
+    }
+    a[Slot.FLAGS] = (liveLegs === 1 ? Flag.ONE : 0) | (priced ? Flag.PRICED : 0) | Flag.FILL | (coin ? Flag.COIN : 0) |
+      (spotHedge ? Flag.SPOT_HEDGE : 0) | (inverseHedge ? Flag.INVERSE_HEDGE : 0)
+    a[Slot.ONLY] = only
+    const spotAt = inBook(m.spot, st.spot, lo, hi)
+    const markAt = m.mark === m.spot ? spotAt : inBook(m.mark, st.mark, lo, hi)
+    a[Slot.SPOT] = spotAt
+    a[Slot.MARK] = markAt
+    for (let k = 0; k < L; k++) {
+      const at = Slot.LEG + k * Slot.LEG_SLOTS
+      const on = live[k]!
+      a[at + LegSlot.LIVE] = on ? 1 : 0
+      // leg 0's vol is the fallback reference vol of a row without vega, live or not
+      if (on || k === 0) a[at + LegSlot.VOL] = inBook(m.vol[k]!, st.vol[k]!, lo, hi)
+      if (!on) continue
+      const f = m.forward[k]!
+      a[at + LegSlot.FWD] = f === m.spot ? spotAt : f === m.mark ? markAt : inBook(f, st.forward[k]!, lo, hi)
+      const g = greeks[k]!
+      if (priced) a[at + LegSlot.PRICE] = inBook(g.price, st.price[k]!, lo, hi)
+      a[at + LegSlot.DELTA] = inBook(g.delta, st.delta[k]!, lo, hi)
+      a[at + LegSlot.GAMMA] = inBook(g.gamma, st.gamma[k]!, lo, hi)
+      a[at + LegSlot.VEGA] = inBook(g.vega, st.vega[k]!, lo, hi)
+      a[at + LegSlot.NEAR] = nearOf[k]!
+      b.f64[9 + 4 * k] = tauOf[k]!
+    }
+    a[Slot.VOL0] = L > 0 ? a[Slot.LEG + LegSlot.VOL]! : 0
+    b.pass(lo, hi)
+    stale = !priced
+  }
+
   /** The policy's inputs of every row that come from the market as they are: time, index, forward. */
-  const fillMarket = (m: StepMarket): void => {
-    inputs.timeMs.fill(m.timeMs)
-    inputs.spot.set(rows(m.spot))
-    inputs.forward.set(rows(L > 0 ? m.forward[0]! : m.spot))
+  const fillMarket = (m: StepMarket, lo = 0, hi = paths): void => {
+    inputs.timeMs.fill(m.timeMs, lo, hi)
+    inputs.spot.set(m.spot.subarray(lo, hi), lo)
+    inputs.forward.set((L > 0 ? m.forward[0]! : m.spot).subarray(lo, hi), lo)
   }
 
   /** The rest of row i's policy inputs: the book is everything but the hedge. */
@@ -752,9 +856,9 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   /** Sends the last decision's orders and books what fills at once. */
   const executor = config.executor ?? costExecutor(h, config.hedge)
   const filled: Fill = { quantity: 0, price: NaN, fee: 0 }
-  const trade = (m: StepMarket): void => {
+  const trade = (m: StepMarket, lo = 0, hi = paths): void => {
     const quantity = outputs.quantity
-    for (let i = 0; i < paths; i++) {
+    for (let i = lo; i < hi; i++) {
       const q = quantity[i]!
       if (q === 0) continue
       const mark = m.mark[i]!
@@ -763,7 +867,8 @@ export const make = (config: EngineConfig, paths: number): Engine => {
       if (filled.quantity === 0) continue
       Accounting.tradeHedge(account, i, filled.quantity, filled.price, mark, filled.fee)
       trades[i]! += 1
-      totalRow(i, m.spot[i]!, mark)
+      // stale totals are recomputed when read
+      if (!stale) totalRow(i, m.spot[i]!, mark)
     }
   }
 
@@ -815,6 +920,18 @@ export const make = (config: EngineConfig, paths: number): Engine => {
         remember(m)
       } else {
         // one pass marks, totals and fills the policy's inputs; nothing is remembered for attribution
+        if (book !== undefined) {
+          // block by block of rows, every phase of the step: a block's columns stay in the core's cache from
+          // the valuation to the trade (rows are independent; the executor still sees them in order)
+          for (let lo = 0; lo < paths; lo += BLOCK) {
+            const hi = Math.min(paths, lo + BLOCK)
+            valueLegs(m, pricesEveryStep, lo, hi)
+            bookPass(m, pricesEveryStep, lo, hi)
+            RebalancePolicy.evaluate(policy, inputs, state, outputs, lo, hi)
+            trade(m, lo, hi)
+          }
+          return
+        }
         valueLegs(m, pricesEveryStep)
         markAndTotal(m, true, pricesEveryStep)
         decide(m)

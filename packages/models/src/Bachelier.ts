@@ -15,7 +15,7 @@ import type { EuropeanBatch, Instrument } from "@hedgekit/sdk"
 import { bachelier, impliedNormalVolatility } from "./internal/bachelierKernel.js"
 import { greeksInto, greeksRows, priceRows } from "./internal/bachelierRows.js"
 import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./internal/sentinels.js"
-import { blamed, checkColumns, optionColumns, normalRow, optionSign, outputColumns, throwIfInvalid, volStatus } from "./internal/validate.js"
+import { blamed, checkColumns, checkGreeksColumns, optionColumns, normalRow, optionSign, throwIfInvalid, volStatus } from "./internal/validate.js"
 
 /**
  * @since 0.1.0
@@ -172,7 +172,7 @@ export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array):
  * @category batch
  */
 export const greeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array): void => {
-  checkColumns(input.length, { ...optionColumns(input), vol: input.vol, status, ...outputColumns(out) })
+  checkGreeksColumns(input, out, status)
   greeksRows(input, input.vol, 0, out, status)
 }
 

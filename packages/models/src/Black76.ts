@@ -19,7 +19,7 @@ import { greeksRows, priceRows } from "./internal/black76Rows.js"
 import { impliedBlackVolatility } from "./internal/letsBeRational.js"
 import { black } from "./internal/normalisedBlack.js"
 import { ABOVE_MAXIMUM, BELOW_INTRINSIC } from "./internal/sentinels.js"
-import { blamed, checkColumns, optionColumns, lognormalRow, optionSign, outputColumns, throwIfInvalid, volStatus } from "./internal/validate.js"
+import { blamed, checkColumns, checkGreeksColumns, optionColumns, lognormalRow, optionSign, throwIfInvalid, volStatus } from "./internal/validate.js"
 
 /**
  * @since 0.1.0
@@ -182,7 +182,7 @@ export const priceBatch = (input: Batch, out: Float64Array, status: Uint8Array):
  * @category batch
  */
 export const greeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array): void => {
-  checkColumns(input.length, { ...optionColumns(input), vol: input.vol, status, ...outputColumns(out) })
+  checkGreeksColumns(input, out, status)
   greeksRows(input, input.vol, 0, out, status)
 }
 
@@ -197,7 +197,7 @@ export const greeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array
  * @category batch
  */
 export const hedgeGreeksBatch = (input: Batch, out: GreeksColumns, status: Uint8Array): void => {
-  checkColumns(input.length, { ...optionColumns(input), vol: input.vol, status, ...outputColumns(out) })
+  checkGreeksColumns(input, out, status)
   greeksRows(input, input.vol, 0, out, status, true)
 }
 

@@ -28,7 +28,7 @@
  */
 import { InvalidInput } from "@hedgekit/sdk"
 import type * as Grid from "./Grid.js"
-import { BLOCK_PATHS, kernelOf, MAX_JUMPS_PER_STEP } from "./internal/kernels.js"
+import { BLOCK_PATHS, kernelOf, MAX_JUMPS_PER_STEP, stateArrays } from "./internal/kernels.js"
 import type { Kernel, NormalMethod, State } from "./internal/kernels.js"
 import { splitMix64 } from "./internal/splitMix64.js"
 import { wholeNumber } from "./internal/validate.js"
@@ -63,8 +63,9 @@ export interface Options {
   readonly firstPath?: number
   /**
    * how normals are drawn (default `"inversion"`): `"ziggurat"` (GBM only) costs about half as much per normal
-   * beyond its uniform, exact too, but gives other paths — see `Normals.fillZiggurat`. Blocks, workers (`firstPath`),
-   * antithetics and `reset` work the same way with either.
+   * beyond its uniform (far less where WebAssembly runs its fast path, with the same numbers), exact too, but gives
+   * other paths — see `Normals.fillZiggurat`. Blocks, workers (`firstPath`), antithetics and `reset` work the same
+   * way with either.
    */
   readonly normals?: "inversion" | "ziggurat"
 }
@@ -166,7 +167,7 @@ class PathStepper implements Stepper {
     const blocks = Math.ceil(paths / BLOCK_PATHS)
     const slots = anti ? BLOCK_PATHS / 2 : BLOCK_PATHS
     // block b's stream: the seed's stream jumped (firstPath/64 + b) times
-    const words = new Int32Array(8 * blocks)
+    const { words, u, zig } = stateArrays(this.kernel, blocks, slots)
     const g = new Int32Array(8)
     setState(g, 0, splitMix64(seed, 4))
     for (let j = 0; j < firstPath / BLOCK_PATHS; j++) jump(g, 0)
@@ -181,9 +182,10 @@ class PathStepper implements Stepper {
       anti,
       slots,
       words,
-      u: new Float64Array(slots * this.kernel.draws),
+      u,
       x: new Float64Array(n),
-      v: new Float64Array(hasVariance(process) ? n : 0).fill(this.v0)
+      v: new Float64Array(hasVariance(process) ? n : 0).fill(this.v0),
+      zig
     }
   }
 

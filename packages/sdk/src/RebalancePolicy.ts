@@ -332,33 +332,44 @@ export const makeState = (policy: Rebalancer, length: number): Float64Array => {
 }
 
 /**
- * Decides every row: the policy proposes, the runner rounds the primary hedge to whole lots (what rounds away
+ * Decides every row — or rows [`from`, `to`) of the columns, for a caller that goes through its rows in blocks
+ * that stay in cache: the policy proposes, the runner rounds the primary hedge to whole lots (what rounds away
  * is `residual`; a trade with nothing left to send becomes a hold), and the policy commits the outcome to its
- * state. Allocates nothing. Throws `InvalidInput` for missing columns before touching any row.
+ * state. Allocates nothing. Throws `InvalidInput` for missing columns or a bad range before touching any row.
  *
  * @since 0.1.0
  * @category running
  */
-export const evaluate = (policy: Rebalancer, inputs: PolicyInputs, state: Float64Array, out: PolicyOutputs): void => {
+export const evaluate = (
+  policy: Rebalancer,
+  inputs: PolicyInputs,
+  state: Float64Array,
+  out: PolicyOutputs,
+  from = 0,
+  to: number = inputs.length
+): void => {
   checkInputs(policy, inputs)
   const n = inputs.length
   checkOutputs(policy, n, out, state)
+  if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= n)) {
+    throw new InvalidInput({ field: "rows", value: { from, to }, expected: `whole rows with 0 ≤ from ≤ to ≤ ${n} (inputs.length)` })
+  }
   const legs = policy.legs
   const { lot, minimum, unitDelta } = inputs
   // the columns once, not per row (the policy writes into the same arrays)
   const { action, deltaTrade, legTrade, urgency, nextMs, measure, limit, quantity, residual, reason } = out
   const stateSize = policy.stateSize
   // every row's defaults at once (a fill runs at memset speed; a row's decide writes only its own row)
-  action.fill(HOLD, 0, n)
-  deltaTrade.fill(0, 0, n)
-  for (let k = 0; k < legs; k++) legTrade[k]!.fill(0, 0, n)
-  urgency.fill(AGGRESSIVE, 0, n)
-  nextMs.fill(NaN, 0, n)
-  measure.fill(NaN, 0, n)
-  limit.fill(NaN, 0, n)
-  quantity.fill(0, 0, n)
-  residual.fill(0, 0, n)
-  for (let i = 0; i < n; i++) {
+  action.fill(HOLD, from, to)
+  deltaTrade.fill(0, from, to)
+  for (let k = 0; k < legs; k++) legTrade[k]!.fill(0, from, to)
+  urgency.fill(AGGRESSIVE, from, to)
+  nextMs.fill(NaN, from, to)
+  measure.fill(NaN, from, to)
+  limit.fill(NaN, from, to)
+  quantity.fill(0, from, to)
+  residual.fill(0, from, to)
+  for (let i = from; i < to; i++) {
     const s = i * stateSize
     policy.decide(inputs, i, state, s, out)
     if (action[i] === TRADE) {

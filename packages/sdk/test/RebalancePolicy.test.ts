@@ -72,6 +72,31 @@ describe("the policy contract", () => {
     expect(() => evaluate(policy, inputs, new Float64Array(1), out)).toThrow(/state/)
   })
 
+  it("decides rows [from, to) alone, as the whole run decides them, and refuses a range outside the rows", () => {
+    const policy = configure(threshold, { coins: 1 })
+    const n = 5
+    const col = (xs: Array<number>) => Float64Array.from(xs)
+    const same = (x: number) => col(Array.from({ length: n }, () => x))
+    const inputs: RebalancePolicy.PolicyInputs = {
+      length: n, timeMs: same(0), spot: same(1e5), forward: same(1e5), vol: same(0.5), tau: same(0.1), rate: same(0),
+      bookDelta: col([2, 0.5, -4, -3, 7]), bookGamma: same(0), bookVega: same(0), expiringDelta: same(0), settlementMs: same(NaN),
+      hedgeDelta: same(0), unitDelta: same(1e-4), cost: same(0), lot: 1, minimum: 1, legs: []
+    }
+    const whole = makeOutputs(n), wholeState = makeState(policy, n)
+    evaluate(policy, inputs, wholeState, whole)
+    const parts = makeOutputs(n), partsState = makeState(policy, n)
+    parts.quantity.fill(99) // rows outside a range keep what they held
+    evaluate(policy, inputs, partsState, parts, 1, 3)
+    expect([...parts.quantity]).toEqual([99, 0, 40_000, 99, 99])
+    evaluate(policy, inputs, partsState, parts, 0, 1)
+    evaluate(policy, inputs, partsState, parts, 3, 5)
+    expect([...parts.quantity]).toEqual([...whole.quantity])
+    expect([...parts.action]).toEqual([...whole.action])
+    expect([...partsState]).toEqual([...wholeState])
+    expect(() => evaluate(policy, inputs, partsState, parts, 2, 6)).toThrow(/from ≤ to ≤ 5/)
+    expect(() => evaluate(policy, inputs, partsState, parts, 3, 2)).toThrow(InvalidInput)
+  })
+
   it("whole lots never flip the sign, and stay on the decimal grid", () => {
     expect(roundToLot(0.30000000000000004, 0.1, 0.1)).toBe(0.3)
     expect(roundToLot(-0.04, 0.1, 0.1)).toBe(0)

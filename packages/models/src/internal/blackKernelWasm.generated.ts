@@ -4,7 +4,7 @@
 /** SHA-256 of the AssemblyScript source, the compiler version and the flags. */
 export const SOURCE_SHA256 = "e5ce0e031a0aa4b0a966f04da84c19614197667fe14e30f50cbc99d8eba8e6bc"
 
-/** First byte above the kernel's static scratch (its `heapBase()`). */
+/** First byte above the module's static data (its `heapBase()`). */
 export const HEAP_BASE = 54560
 
 /** The WebAssembly module (31293 bytes), base64. */

@@ -76,6 +76,22 @@ export const checkColumns = (length: number, columns: Readonly<Record<string, Ar
   }
 }
 
+/**
+ * {@link checkColumns} for a Greeks batch (option columns, vols, status, outputs) without building the named
+ * record unless a column is short: a batch of a few rows (a block of a backtest, a live book) then pays a few
+ * comparisons, not an object and a keyed walk.
+ */
+export const checkGreeksColumns = (input: EuropeanBatch & { readonly vol: ArrayLike<number> }, out: GreeksColumns, status: ArrayLike<number>): void => {
+  const n = input.length
+  if (
+    Number.isInteger(n) && n >= 0 && input.isCall.length >= n && input.forward.length >= n && input.strike.length >= n &&
+    input.expiry.length >= n && input.rate.length >= n && input.vol.length >= n && status.length >= n &&
+    out.price.length >= n && out.delta.length >= n && out.gamma.length >= n && out.vega.length >= n && out.theta.length >= n &&
+    out.rho.length >= n
+  ) return
+  checkColumns(n, { ...optionColumns(input), vol: input.vol, status, ...outputColumns(out) })
+}
+
 /** The Greek output columns, named for {@link checkColumns}. */
 export const outputColumns = (out: GreeksColumns): Record<string, Float64Array> => ({
   "out.price": out.price,

@@ -9,7 +9,8 @@
  * uses 1 − u for each uniform and −z for each normal (exact: see `Normals`).
  *
  * With Ziggurat normals (GBM only) a block's stream gives its slots' normals in order instead, each taking one
- * output or, now and then, a few more (`ziggurat.ts`).
+ * output or, now and then, a few more (`ziggurat.ts`). Where WebAssembly runs, the streams and the scratch live
+ * in a Ziggurat instance's memory and its fast path draws them (`zigguratWasm.ts`: the same numbers).
  *
  * Fixed draws per slot and step, in order — GBM: z; Merton, Kou: z, the jump count; Heston: the variance
  * uniform, z; Bates: the variance uniform, z, the jump count. Extras — Merton, Bates: one normal for the sum of
@@ -24,6 +25,8 @@ import { QeStep } from "./hestonQe.js"
 import { kouJump, poissonCount } from "./jumps.js"
 import { fillUniforms, nextUniform } from "./xoshiro.js"
 import { fillNormals } from "./ziggurat.js"
+import type { ZigguratWasm } from "./zigguratWasm.js"
+import { fillNormalsWasm, newZiggurat } from "./zigguratWasm.js"
 
 /** Paths per stream: a multiple of which a worker's first path must be. */
 export const BLOCK_PATHS = 64
@@ -38,11 +41,15 @@ export interface State {
   readonly u: Float64Array
   readonly x: Float64Array
   readonly v: Float64Array
+  /** The WebAssembly Ziggurat whose memory holds `words` and `u` (`u` is its `out`), if the kernel runs one. */
+  readonly zig: ZigguratWasm | undefined
 }
 
 /** A process's step: `draws` fixed uniforms per slot, `advance` moves every path over `dt` years. */
 export interface Kernel {
   readonly draws: number
+  /** Whether the kernel draws through a WebAssembly Ziggurat when one can be made (see {@link stateArrays}). */
+  readonly wasm: boolean
   readonly advance: (s: State, dt: number) => void
 }
 
@@ -54,6 +61,7 @@ const gbm = (p: P.Gbm, normals: NormalMethod): Kernel => {
   if (normals === "ziggurat") return gbmZiggurat(p)
   return {
     draws: 1,
+    wasm: false,
     advance: (s, dt) => {
       const a = (p.drift - 0.5 * s2) * dt
       const b = p.vol * Math.sqrt(dt)
@@ -76,17 +84,22 @@ const gbm = (p: P.Gbm, normals: NormalMethod): Kernel => {
   }
 }
 
-/** GBM on Ziggurat normals: block b's stream gives its slots' normals in slot order, step after step. */
+/**
+ * GBM on Ziggurat normals: block b's stream gives its slots' normals in slot order, step after step. With a
+ * WebAssembly instance the words and `z` are in its memory, so a block's draws need no copies.
+ */
 const gbmZiggurat = (p: P.Gbm): Kernel => {
   const s2 = p.vol * p.vol
   return {
     draws: 1,
+    wasm: true,
     advance: (s, dt) => {
       const a = (p.drift - 0.5 * s2) * dt
       const b = p.vol * Math.sqrt(dt)
-      const { u: z, x, slots, anti, words } = s
+      const { u: z, x, slots, anti, words, zig } = s
       for (let blk = 0; blk < s.blocks; blk++) {
-        fillNormals(words, 8 * blk, z, 0, slots)
+        if (zig === undefined) fillNormals(words, 8 * blk, z, 0, slots)
+        else fillNormalsWasm(zig, 8 * blk, 0, slots)
         const base = blk * BLOCK_PATHS
         if (anti) {
           for (let k = 0; k < slots; k++) {
@@ -108,6 +121,7 @@ const merton = (p: P.Merton): Kernel => {
   const { jumpMean, jumpVol, jumpIntensity: lambda } = p
   return {
     draws: 2,
+    wasm: false,
     advance: (s, dt) => {
       const a = (p.drift - 0.5 * p.vol * p.vol - lambda * zeta) * dt
       const b = p.vol * Math.sqrt(dt)
@@ -150,6 +164,7 @@ const kou = (p: P.Kou): Kernel => {
   const downMean = 1 / p.downRate
   return {
     draws: 2,
+    wasm: false,
     advance: (s, dt) => {
       const a = (p.drift - 0.5 * p.vol * p.vol - lambda * zeta) * dt
       const b = p.vol * Math.sqrt(dt)
@@ -197,6 +212,7 @@ const hestonLike = (p: P.Heston | P.Bates): Kernel => {
   const qe = new QeStep(p.meanReversion, p.longRunVariance, p.volOfVol, p.correlation)
   return {
     draws,
+    wasm: false,
     advance: (s, dt) => {
       qe.setStep(dt, p.drift - lambda * zeta)
       const m = lambda * dt
@@ -235,6 +251,18 @@ const hestonLike = (p: P.Heston | P.Bates): Kernel => {
       }
     }
   }
+}
+
+/**
+ * A state's stream words (eight per block) and draw scratch (`draws` per slot): in a new WebAssembly Ziggurat's
+ * memory when the kernel runs one and an instance can be made, else plain arrays (and `zig` undefined).
+ */
+export const stateArrays = (kernel: Kernel, blocks: number, slots: number): Pick<State, "words" | "u" | "zig"> => {
+  const scratch = slots * kernel.draws
+  const zig = kernel.wasm ? newZiggurat(8 * blocks, scratch) : undefined
+  return zig === undefined
+    ? { words: new Int32Array(8 * blocks), u: new Float64Array(scratch), zig }
+    : { words: zig.words, u: zig.out, zig }
 }
 
 /** The kernel of a process. */

@@ -25,9 +25,9 @@ const AREA = 0.00492867323399
 const density = (x: number): number => Math.exp(-0.5 * x * x)
 
 /** X[i]: right edge of layer i (X[0] = AREA/f(R), the base layer's equivalent width; X[256] = 0). */
-const X = new Float64Array(LAYERS + 1)
+export const X = new Float64Array(LAYERS + 1)
 /** RATIO[i] = X[i + 1]/X[i]: below it, a draw of layer i is inside the next layer's edge, so under the curve. */
-const RATIO = new Float64Array(LAYERS)
+export const RATIO = new Float64Array(LAYERS)
 /** F[i] = f(X[i]). */
 const F = new Float64Array(LAYERS + 1)
 X[0] = AREA / density(R)
@@ -43,9 +43,10 @@ const TWO_M52 = 2 ** -52
 
 /**
  * The slow path of a draw that missed the fast test: layer `layer`, sign `neg`, magnitude `m`. Continues from
- * stream `at` (its words current) and returns the normal.
+ * stream `at` (its words current) and returns the normal. Also finishes the WebAssembly fast path's misses
+ * (`zigguratWasm.ts`).
  */
-const slow = (words: Int32Array, at: number, layer: number, neg: boolean, m: number): number => {
+export const slow = (words: Int32Array, at: number, layer: number, neg: boolean, m: number): number => {
   for (;;) {
     if (layer === 0) {
       // the tail beyond R (Marsaglia 1964): x = −ln(u₁)/R, accepted when −2 ln(u₂) > x²
