@@ -21,14 +21,15 @@ import { FakeDeribit } from "./support/fakeDeribit.js"
 
 const ORDER = /^private\/(buy|sell)$/
 
-const faults: ReadonlyArray<readonly [name: string, inject: (fake: FakeDeribit) => void]> = [
-  ["connection dropped before an order is processed", (f) => f.faults.dropConnection({ method: ORDER, when: "before", count: 2 })],
-  ["connection dropped after an order is placed, before its answer", (f) => f.faults.dropConnection({ method: ORDER, when: "after", count: 2 })],
-  ["answer never comes while the order is placed (timeout)", (f) => f.faults.delayResponse({ method: ORDER, ms: Infinity, count: 2 })],
-  ["10028 too_many_requests", (f) => f.faults.rateLimit(3)],
-  ["10041 settlement in progress", (f) => f.faults.settlement(300)],
-  ["every access token expires", (f) => f.faults.expireTokens()],
-  ["every connection cut mid-run", (f) => setTimeout(() => f.faults.disconnectAll(), 150)]
+type Fired = keyof ReturnType<FakeDeribit["faults"]["fired"]>
+const faults: ReadonlyArray<readonly [name: string, inject: (fake: FakeDeribit) => void, fired: Fired]> = [
+  ["connection dropped before an order is processed", (f) => f.faults.dropConnection({ method: ORDER, when: "before", count: 2 }), "dropBefore"],
+  ["connection dropped after an order is placed, before its answer", (f) => f.faults.dropConnection({ method: ORDER, when: "after", count: 2 }), "dropAfter"],
+  ["answer never comes while the order is placed (timeout)", (f) => f.faults.delayResponse({ method: ORDER, ms: Infinity, count: 2 }), "delayResponse"],
+  ["10028 too_many_requests", (f) => f.faults.rateLimit(3), "rateLimited"],
+  ["10041 settlement in progress", (f) => f.faults.settlement(300), "settlement"],
+  ["every access token expires mid-run", (f) => setTimeout(() => f.faults.expireTokens(), 150), "expiredToken"],
+  ["every connection cut mid-run", (f) => setTimeout(() => f.faults.disconnectAll(), 150), "disconnected"]
 ]
 
 /** Runs the loop once on `journal`; its exit. */
@@ -51,7 +52,7 @@ const runOnce = (fake: FakeDeribit, journal: string) =>
 describe("the live loop under venue faults", async () => {
   const intended = (await Replay.run(crashTape(), crashConfig())).engine.account.hedge[0]!
 
-  for (const [name, inject] of faults) {
+  for (const [name, inject, fired] of faults) {
     it(`converges: ${name}`, async () => {
       const fake = await FakeDeribit.start({ minHeartbeatSec: 0.05 })
       try {
@@ -64,6 +65,8 @@ describe("the live loop under venue faults", async () => {
         // a venue error stops the loop; the next start recovers and goes on
         while (Exit.isFailure(exit) && attempts++ < 8) exit = await runOnce(fake, journal)
         expect(Exit.isSuccess(exit), String(Exit.isFailure(exit) ? exit.cause : "")).toBe(true)
+        // the fault really acted on the run (else this case would test nothing)
+        expect(fake.faults.fired()[fired], `${fired} fired`).toBeGreaterThan(0)
         const ours = fake.exchange.orders().filter((o) => o.label.startsWith("fault-"))
         const labels = ours.map((o) => o.label)
         expect(new Set(labels).size).toBe(labels.length)

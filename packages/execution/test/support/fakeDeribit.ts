@@ -135,6 +135,10 @@ export class FakeDeribit {
   #connSeq = 0
   #tokenSeq = 0
   #credits: { matching?: Credits; nonMatching?: Credits } = {}
+  readonly #fired = {
+    dropBefore: 0, dropAfter: 0, delayResponse: 0, delayProcessing: 0, rateLimited: 0, settlement: 0, expiredToken: 0, disconnected: 0
+  }
+
   readonly #faults = {
     dropBefore: [] as Array<Fault>,
     dropAfter: [] as Array<Fault>,
@@ -288,8 +292,13 @@ export class FakeDeribit {
     },
     /** Drops every connection (a network blip); cancel-on-disconnect applies. */
     disconnectAll: (): void => {
-      for (const conn of this.#connections.values()) conn.ws.terminate()
+      for (const conn of this.#connections.values()) {
+        this.#fired.disconnected++
+        conn.ws.terminate()
+      }
     },
+    /** How many times each injected fault has acted so far (a test can check that its fault really happened). */
+    fired: () => ({ ...this.#fired }),
     clear: (): void => {
       this.#faults.dropBefore.length = 0
       this.#faults.dropAfter.length = 0
@@ -376,12 +385,16 @@ export class FakeDeribit {
       return
     }
     if (this.#take(this.#faults.dropBefore, method) !== undefined) {
+      this.#fired.dropBefore++
       conn.ws.terminate()
       return
     }
     if (method !== "public/test" && !method.startsWith("fake/")) {
       if (this.#faults.rateLimited > 0 || !this.#credit(method)) {
-        if (this.#faults.rateLimited > 0) this.#faults.rateLimited--
+        if (this.#faults.rateLimited > 0) {
+          this.#faults.rateLimited--
+          this.#fired.rateLimited++
+        }
         conn.consecutive10028++
         fail(new RpcError(10028, "too_many_requests"))
         if (conn.consecutive10028 >= (this.#options.terminateAfter10028 ?? 20)) conn.ws.close(1008, "too many requests")
@@ -390,6 +403,7 @@ export class FakeDeribit {
       conn.consecutive10028 = 0
     }
     if (MATCHING.has(method) && this.exchange.now() < this.#faults.settlementUntil) {
+      this.#fired.settlement++
       fail(new RpcError(10041, "settlement_in_progress"))
       return
     }
@@ -403,15 +417,21 @@ export class FakeDeribit {
         body = { error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } }
       }
       if (this.#take(this.#faults.dropAfter, method) !== undefined) {
+        this.#fired.dropAfter++
         conn.ws.terminate()
         return
       }
       const delay = this.#take(this.#faults.delayResponse, method)
-      if (delay !== undefined) this.#later(delay.ms, () => respond(body))
-      else respond(body)
+      if (delay !== undefined) {
+        this.#fired.delayResponse++
+        this.#later(delay.ms, () => respond(body))
+      } else respond(body)
     }
     const hold = this.#take(this.#faults.delayProcessing, method)
-    if (hold !== undefined) this.#later(hold.ms, run)
+    if (hold !== undefined) {
+      this.#fired.delayProcessing++
+      this.#later(hold.ms, run)
+    }
     else run()
   }
 
@@ -423,7 +443,10 @@ export class FakeDeribit {
   #requireAuth(conn: Connection): void {
     const token = conn.token === undefined ? undefined : this.#tokens.get(conn.token)
     if (token === undefined) throw new RpcError(13009, "unauthorized", { reason: "not authenticated on this connection" })
-    if (token.expiresAt <= this.exchange.now()) throw new RpcError(13009, "unauthorized", { reason: "token has expired", param: "access_token" })
+    if (token.expiresAt <= this.exchange.now()) {
+      this.#fired.expiredToken++
+      throw new RpcError(13009, "unauthorized", { reason: "token has expired", param: "access_token" })
+    }
   }
 
   #issueToken(conn: Connection): Record<string, unknown> {
