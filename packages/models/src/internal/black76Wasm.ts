@@ -244,8 +244,32 @@ const inKernel = (kernel: Kernel, input: EuropeanBatch, vols: Float64Array, out:
   within(kernel, out.price) && within(kernel, out.delta) && within(kernel, out.gamma) && within(kernel, out.vega) &&
   within(kernel, out.theta) && within(kernel, out.rho)
 
-// The offsets of the caller's columns in a zero-copy call, reused.
-const callerAt = noOffsets()
+/** Columns found in a kernel's memory: the kernel, the frame and its offsets. */
+interface InPlace {
+  readonly kernel: Kernel
+  readonly vol: Float64Array
+  readonly out: GreeksColumns
+  readonly status: Uint8Array
+  readonly whole: Frame
+  readonly at: Offsets
+}
+
+// Zero-copy calls by their input object: a caller that values the same columns again (a backtest's every step, a
+// live book's every tick) skips finding them and reading their offsets. Views never move, so an entry stays true.
+const located = new WeakMap<EuropeanBatch, InPlace>()
+
+/** The option columns are the same arrays (a caller may build a new batch object around them, or swap one). */
+const sameColumns = (a: EuropeanBatch, b: EuropeanBatch): boolean =>
+  a.isCall === b.isCall && a.forward === b.forward && a.strike === b.strike && a.expiry === b.expiry && a.rate === b.rate
+
+const locate = (input: EuropeanBatch, vol: Float64Array | undefined, out: GreeksColumns, status: Uint8Array): InPlace | undefined => {
+  const kernel = vol === undefined ? undefined : kernels.get(input.forward.buffer)
+  if (kernel === undefined || vol === undefined || !inKernel(kernel, input, vol, out, status)) return undefined
+  const whole: Frame = { ...input, vol, out, status }
+  const found = { kernel, vol, out, status, whole, at: offsets(whole, noOffsets()) }
+  located.set(input, found)
+  return found
+}
 
 /**
  * Black-76 rows [0, input.length) through the kernel, as `blackGreeksLoop` with `dividend` undefined. Columns
@@ -263,12 +287,15 @@ export const wasmGreeksRows = (
   const s = stagingFrame()
   if (s === null) return false
   const n = input.length
-  const own = volColumn === undefined ? undefined : kernels.get(input.forward.buffer)
-  if (own !== undefined && volColumn !== undefined && inKernel(own, input, volColumn, out, status)) {
+  const seen = located.get(input)
+  const inPlace = seen !== undefined && seen.vol === volColumn && seen.out === out && seen.status === status &&
+      sameColumns(seen.whole, input)
+    ? seen
+    : locate(input, volColumn, out, status)
+  if (inPlace !== undefined) {
     // In place, in chunks (the flagged list holds one). An odd last row goes through staging, because the
     // kernel would also write the row after it.
-    const whole: Frame = { ...input, vol: volColumn, out, status }
-    const at = offsets(whole, callerAt)
+    const { kernel: own, whole, at } = inPlace
     const even = n - (n % 2)
     for (let lo = 0; lo < even; lo += CHUNK) {
       const m = run(own, at, lo, Math.min(CHUNK, even - lo), hedge)
