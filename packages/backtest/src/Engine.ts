@@ -19,6 +19,8 @@ import * as Accounting from "./Accounting.js"
 import { Flag, LegSlot, makeBook, Slot } from "./internal/bookWasm.js"
 
 const YEAR_MS = 365 * 24 * 3_600_000
+/** Room in the WebAssembly memory for the caller's market columns (`marketColumn`): the index and a vol. */
+const MARKET_COLUMNS = 2
 /** Rows of a block of the WebAssembly step (its columns fit a core's L2 cache). */
 const BLOCK = Number(globalThis.process?.env?.["HK_BLOCK"] ?? 1024)
 const DAY_MS = 24 * 3_600_000
@@ -180,6 +182,11 @@ export interface Engine {
   readonly equity: () => Float64Array
   /** P&L per path since the opening, in the accounting currency. */
   readonly pnl: () => Float64Array
+  /**
+   * A zeroed column of `paths` rows for market data (`StepMarket.spot`, `vol`, …) that the engine reads where it
+   * is, without copying it each step: in its WebAssembly memory while there is room, else an ordinary array.
+   */
+  readonly marketColumn: () => Float64Array
   /** The last decision's inputs and outputs (row per path). */
   readonly inputs: RebalancePolicy.PolicyInputs
   readonly outputs: RebalancePolicy.PolicyOutputs
@@ -215,7 +222,8 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   // Without the attribution a step's row pass runs in WebAssembly where there is a runtime for it: the columns it
   // reads and writes are then allocated in its memory (the account's balances and positions, the totals, the
   // policy's inputs from the book, staging for the market and the legs' Greeks).
-  const book = config.attribution === true ? undefined : makeBook(paths, 24 + 7 * L, L)
+  const book = config.attribution === true ? undefined : makeBook(paths, MARKET_COLUMNS + 22 + 7 * L, L)
+  let marketColumns = 0
   const account = Accounting.make(holdings, paths, config.start ?? {}, book?.column)
   const col = () => new Float64Array(paths)
   const held = book === undefined ? col : book.column
@@ -875,6 +883,7 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   const engine: Engine = {
     config,
     paths,
+    marketColumn: () => (book !== undefined && marketColumns++ < MARKET_COLUMNS ? book.column() : col()),
     account,
     trades,
     attribution,

@@ -103,8 +103,10 @@ export const run = (source: PathSource, config: SimulationConfig): Engine.Engine
     ...(config.executor ? { executor: config.executor } : {}),
     attribution: config.attribution ?? true
   }, n)
-  const spot = new Float64Array(n)
-  const vol = legs.map(() => new Float64Array(n).fill(config.impliedVol))
+  // in the engine's memory where it has room: read each step without a copy
+  const spot = engine.marketColumn()
+  const flat = engine.marketColumn().fill(config.impliedVol)
+  const vol = legs.map(() => flat)
   const forward = legs.map(() => spot)
   const market = (k: number): Engine.StepMarket => ({ timeMs: toMs(times[k]!), spot, mark: spot, forward, vol })
   const expiries = [...new Set(legs.map((l) => l.expiryMs))]
