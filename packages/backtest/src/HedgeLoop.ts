@@ -34,6 +34,11 @@ export interface HedgeLoopConfig extends ReplayConfig {
   /** Prefix of the loop's client order ids (default "hk"). */
   readonly orderIdPrefix?: string
   /**
+   * The client order id of the loop's `sequence`-th order (from 1), decided at `decisionMs`; default
+   * `<orderIdPrefix>-<decision ms>-<sequence>`. A live loop makes ids short enough for its venue.
+   */
+  readonly clientOrderId?: (decisionMs: number, sequence: number) => string
+  /**
    * Called after each decision, once its orders were sent and their immediate fills booked (for a live status
    * line, or a kill switch that watches the policy): what the policy did and said, and the book after it.
    */
@@ -102,6 +107,7 @@ export const run = <E>(
     const venue = yield* Venue.Venue
     const feed = yield* Effect.serviceOption(Venue.MarketFeed)
     const prefix = config.orderIdPrefix ?? "hk"
+    const idOf = config.clientOrderId ?? ((ms: number, n: number) => `${prefix}-${ms}-${n}`)
     const hedge = config.hedge
     const inverse = hedge.kind !== "spot" && hedge.settlement === "inverse"
 
@@ -139,7 +145,7 @@ export const run = <E>(
         const { quantity, timeMs } = intents.shift()!
         const side: Venue.Side = quantity > 0 ? "buy" : "sell"
         const order: Venue.OrderRequest = {
-          clientOrderId: `${prefix}-${timeMs}-${++sequence}`, symbol: hedge.symbol, side, quantity: Math.abs(quantity), type: "market", reason: config.policy.name
+          clientOrderId: idOf(timeMs, ++sequence), symbol: hedge.symbol, side, quantity: Math.abs(quantity), type: "market", reason: config.policy.name
         }
         const update = yield* venue.place(order)
         orders.push({

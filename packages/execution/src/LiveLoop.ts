@@ -5,8 +5,10 @@
  *    position in the hedge is where the loop starts from.
  * 2. **Every order journalled** before it is sent (`Journal.journalled`) — those the kill switch refuses too, with the
  *    refusal — under client ids
- *    `<prefix>-<session>-<decision ms>-<n>`: the session part (the start time, base 36) keeps ids unique across
- *    restarts, the prefix lets recovery find our orders.
+ *    `<prefix>-<session><decision><n>`: the session (the start time in ms, 8 base-36 digits) keeps ids unique
+ *    across restarts, the decision time (ms, 8 base-36 digits) and the order's number (base 36) follow, and the
+ *    prefix lets recovery find our orders. With a prefix of at most 8 lower-case letters or digits an id fits every venue's
+ *    client id: 31 characters up to 36⁶ orders a session, OKX's 32 letters and digits once its `-` is escaped.
  * 3. **A kill switch** in front of the venue (`KillSwitch`); the policy is wrapped with the SDK's `killSwitch` when a
  *    `maxNetDelta` is set, and its halt trips the switch. A tripped switch cancels our open orders and ends the loop
  *    with `KillSwitchTripped`, saying why.
@@ -29,8 +31,8 @@ import * as Recovery from "./Recovery.js"
  * @since 0.1.0
  * @category models
  */
-export interface LiveConfig extends Omit<HedgeLoop.HedgeLoopConfig, "orderIdPrefix"> {
-  /** The prefix of this loop's client order ids (letters, digits, `_`; Deribit labels are ≤ 64 characters). */
+export interface LiveConfig extends Omit<HedgeLoop.HedgeLoopConfig, "orderIdPrefix" | "clientOrderId"> {
+  /** The prefix of this loop's client order ids: 1–8 lower-case letters or digits (see the module documentation). */
   readonly prefix: string
   readonly killSwitch?: KillSwitch.Limits
   /** `"wall"` (live: `Date.now`) or `"events"` (a replay: the time of the last event). Default `"wall"`. */
@@ -53,7 +55,10 @@ export interface LiveResult extends HedgeLoop.HedgeLoopResult {
   readonly session: string
 }
 
-const PREFIX = /^[A-Za-z0-9_]{1,24}$/
+const PREFIX = /^[a-z0-9]{1,8}$/
+
+/** A time in ms as 8 base-36 digits (fixed width until the year 2059). */
+const base36ms = (ms: number): string => Math.max(0, Math.floor(ms)).toString(36).padStart(8, "0")
 
 /**
  * Runs the live loop over `events` (see the module documentation).
@@ -67,7 +72,10 @@ export const run = <E>(
 ): Effect.Effect<LiveResult, E | Venue.VenueError | InvalidInput | KillSwitch.KillSwitchTripped, Venue.Venue | Journal.Journal> =>
   Effect.gen(function*() {
     if (!PREFIX.test(config.prefix)) {
-      return yield* new InvalidInput({ field: "prefix", value: config.prefix, expected: "1–24 letters, digits or _ (the start of every client order id)" })
+      return yield* new InvalidInput({
+        field: "prefix", value: config.prefix,
+        expected: "1–8 lower-case letters or digits (the start of every client order id, which must fit OKX's 32 letters and digits)"
+      })
     }
     const journal = yield* Journal.Journal
     const venue = yield* Venue.Venue
@@ -78,7 +86,7 @@ export const run = <E>(
       prefix: `${config.prefix}-`, now, ...(config.recoverySkewMs !== undefined ? { skewMs: config.recoverySkewMs } : {})
     })
     const held = recovery.positions.find((p) => p.symbol === config.hedge.symbol)?.quantity ?? 0
-    const session = `${config.prefix}-${Date.now().toString(36)}`
+    const session = `${config.prefix}-${base36ms(Date.now())}`
     const limits = config.killSwitch ?? {}
     // the journal outermost: an order the kill switch refuses is journalled with its refusal, like a venue's
     const guard = KillSwitch.make(venue, limits, {
@@ -102,6 +110,7 @@ export const run = <E>(
       ...config,
       policy,
       orderIdPrefix: session,
+      clientOrderId: (decisionMs, n) => `${session}${base36ms(decisionMs)}${n.toString(36)}`,
       start: { ...config.start, hedge: (config.start?.hedge ?? 0) + held },
       onDecision: (decision) =>
         Effect.gen(function*() {

@@ -10,6 +10,7 @@ import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import * as Journal from "../src/Journal.js"
 import * as KillSwitch from "../src/KillSwitch.js"
+import * as ClientIds from "../src/internal/ccxt/clientIds.js"
 import * as LiveLoop from "../src/LiveLoop.js"
 import { config, costs, hedge, HOUR, T0, tape } from "./support/tape.js"
 
@@ -37,7 +38,7 @@ describe("LiveLoop", () => {
     const intents = journal.intents()
     expect(intents.length).toBe(r.orders.length)
     expect(intents.length).toBeGreaterThan(50)
-    expect(intents.every((i) => i.state === "filled" && i.clientOrderId.startsWith(`${r.session}-`))).toBe(true)
+    expect(intents.every((i) => i.state === "filled" && i.clientOrderId.startsWith(r.session))).toBe(true)
     expect(new Set(intents.map((i) => i.clientOrderId)).size).toBe(intents.length)
     expect(journal.fills().length).toBe(intents.length)
     // valid-until on the events' clock
@@ -140,8 +141,29 @@ describe("LiveLoop", () => {
     expect(KillSwitch.inSettlementPause(Date.UTC(2026, 2, 27, 8, 1))).toBe(false)
   })
 
-  it("refuses a prefix that could collide with others' labels", async () => {
-    const { exit } = await live(journalFile(), { prefix: "bad prefix!" })
-    expect(Exit.isFailure(exit)).toBe(true)
+  it("refuses a prefix that could collide with others' labels, or make ids too long for a venue", async () => {
+    for (const prefix of ["bad prefix!", "under_score", "ninechars", "Upper"]) {
+      const { exit } = await live(journalFile(), { prefix })
+      expect(Exit.isFailure(exit)).toBe(true)
+      if (Exit.isFailure(exit)) expect(String(Cause.squash(exit.cause))).toMatch(/1–8 lower-case letters or digits/)
+    }
+  })
+
+  it("makes client ids every venue takes: <prefix>-<start><decision><n>, ≤ 31 characters", async () => {
+    const { exit, journal } = await live(journalFile(), { prefix: "abcdefg8" })
+    expect(Exit.isSuccess(exit)).toBe(true)
+    const ids = journal.intents().map((i) => i.clientOrderId)
+    expect(ids.length).toBeGreaterThan(50)
+    for (const id of ids) {
+      expect(id).toMatch(/^abcdefg8-[0-9a-z]{16}[0-9a-z]{1,6}$/)
+      for (const codec of [ClientIds.okx, ClientIds.bybit, ClientIds.binance, ClientIds.deribit]) {
+        const sent = codec.encode(id)
+        expect("id" in sent ? codec.decode(sent.id) : sent.reason).toBe(id)
+      }
+    }
+    // the 36⁶-th order of a session still fits OKX (escaped) and the 36-character venues
+    const worst = `abcdefg8-${"z".repeat(16)}${(36 ** 6 - 1).toString(36)}`
+    expect(worst.length).toBe(31)
+    expect(ClientIds.okx.encode(worst)).toEqual({ id: worst.replace("-", "Qh") })
   })
 })

@@ -1,5 +1,5 @@
 /**
- * Client order ids as each venue accepts them. The SDK's ids (`<prefix>-<session>-<ms>-<n>` from the live loop)
+ * Client order ids as each venue accepts them. The live loop's ids (`<prefix>-<session><decision><n>`)
  * contain `-`, which OKX refuses (`clOrdId`: 1–32 letters and digits), so OKX ids are escaped reversibly: `Q` is
  * the escape letter (`Q` → `QQ`, `-` → `Qh`, `_` → `Qu`, `.` → `Qd`, `:` → `Qc`, `/` → `Qs`). Every other venue
  * takes the id as it is, within its length and alphabet. Decoding is what lets `openOrders` and recovery find
