@@ -32,7 +32,7 @@ describe("hedgekit paper", () => {
     const paused = JSON.parse(hedgekit(["paper", "--config", "data/examples/backtest-demo.json", "--policy", "hourly", "--journal", `${journal}.2`, "--pause-settlement", "--json"]).stdout)
     expect(paused.pnl.mean).not.toBe(backtest.pnl.mean)
     expect(JSON.parse(hedgekit(["journal", `${journal}.2`, "--json"]).stdout).byState.rejected).toBeGreaterThan(50)
-  })
+  }, 240_000) // five runs of the CLI over the demo data, two of them syncing a journal per order
 
   it("says what is wrong with an unusable invocation", () => {
     const p = hedgekit(["paper", "--config", "data/examples/backtest-gbm.json"])
