@@ -21,8 +21,12 @@ import { Flag, LegSlot, makeBook, Slot } from "./internal/bookWasm.js"
 const YEAR_MS = 365 * 24 * 3_600_000
 /** Room in the WebAssembly memory for the caller's market columns (`marketColumn`): the index and a vol. */
 const MARKET_COLUMNS = 2
-/** Rows of a block of the WebAssembly step (its columns fit a core's L2 cache). */
-const BLOCK = Number(globalThis.process?.env?.["HK_BLOCK"] ?? 1024)
+/**
+ * Rows of a block of the WebAssembly step: every phase of a step runs on one block before the next, so that the
+ * block's columns (about 40 of 8 kB) stay in a core's L2 cache instead of streaming through the shared L3 at
+ * every phase — which is what two workers compete for.
+ */
+const BLOCK = 1024
 const DAY_MS = 24 * 3_600_000
 
 /**
