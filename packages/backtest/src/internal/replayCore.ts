@@ -15,6 +15,8 @@ interface Smile {
   index: number
   strikes: Array<number>
   vols: Array<number>
+  /** ln(K/F) of each strike, made on first use (sticky moneyness reads it for every leg at every decision). */
+  logStrikes: Array<number> | undefined
 }
 
 const interpolate = (xs: ReadonlyArray<number>, ys: ReadonlyArray<number>, x: number): number => {
@@ -83,7 +85,7 @@ export const make = (config: ReplayConfig, executor: Engine.Executor): ReplayCor
       const F = S * (smile.forward / smile.index)
       market.forward[k]![0] = F
       const x = config.smile === "sticky-strike" ? leg.strike : Math.log(leg.strike / F)
-      const xs = config.smile === "sticky-strike" ? smile.strikes : smile.strikes.map((K) => Math.log(K / smile.forward))
+      const xs = config.smile === "sticky-strike" ? smile.strikes : (smile.logStrikes ??= smile.strikes.map((K) => Math.log(K / smile.forward)))
       market.vol[k]![0] = interpolate(xs, smile.vols, x)
     }
     return true
@@ -188,7 +190,7 @@ export const make = (config: ReplayConfig, executor: Engine.Executor): ReplayCor
         if (event.markVol === undefined) break
         let s = smiles.get(event.expiryMs)
         if (s === undefined || s.timeMs !== event.timeMs) {
-          s = { timeMs: event.timeMs, forward: event.forward, index: event.index ?? index, strikes: [], vols: [] }
+          s = { timeMs: event.timeMs, forward: event.forward, index: event.index ?? index, strikes: [], vols: [], logStrikes: undefined }
           smiles.set(event.expiryMs, s)
         }
         // one vol per strike: the out-of-the-money side's (calls above the forward, puts below)
@@ -199,6 +201,7 @@ export const make = (config: ReplayConfig, executor: Engine.Executor): ReplayCor
           while (p > 0 && s.strikes[p - 1]! > event.strike) p--
           s.strikes.splice(p, 0, event.strike)
           s.vols.splice(p, 0, event.markVol)
+          s.logStrikes = undefined
         } else if (otm) s.vols[j] = event.markVol
         break
       }
