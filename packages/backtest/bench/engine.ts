@@ -1,7 +1,8 @@
 /**
  * Backtest engine benchmark: 10,000 GBM paths × 720 hourly steps (30 days) of a short call hedged by a delta band
  * (0.05 coin, to delta-neutral) with 5 bp costs —
- * - a plain C++ loop (bench/loop.cpp, g++ -O2: GBM, the Black-Scholes delta through std::erfc, the band, the costs),
+ * - a plain C++ loop (bench/loop.cpp, g++ -O2: GBM, the Black-Scholes delta through std::erfc, the band, the costs;
+ *   median of REPS runs, with its CPU time by std::clock, the engine's being its thread's),
  * - a plain JavaScript loop doing the same work,
  * - the real engine (`Simulate.run`: paths from `@hedgekit/paths`, Black-76 valuation of the book, the SDK's policy
  *   runner, the cost model, exact accounting; attribution off) on one core with the paths' normals by inversion
@@ -21,7 +22,8 @@ import type { NormalMethod } from "./engineRun.js"
 
 const PATHS = Number(process.env["PATHS"] ?? 10_000), STEPS = 720
 
-const cxx = (): number | undefined => {
+/** The C++ loop's wall and CPU seconds (its own `std::clock`), median of `REPS` runs; undefined without g++. */
+const cxx = (): { seconds: number; cpu: number } | undefined => {
   const src = new URL("../bench/loop.cpp", import.meta.url).pathname
   const dir = `${process.cwd()}/.cache/bench`
   mkdirSync(dir, { recursive: true })
@@ -30,7 +32,8 @@ const cxx = (): number | undefined => {
   } catch {
     return undefined
   }
-  return Number(execFileSync(`${dir}/loop`, [String(PATHS), String(STEPS)], { encoding: "utf8" }).split(" ")[0])
+  const runs = Array.from({ length: REPS }, () => execFileSync(`${dir}/loop`, [String(PATHS), String(STEPS)], { encoding: "utf8" }).trim().split(" ").map(Number))
+  return { seconds: median(runs.map((r) => r[0]!)), cpu: median(runs.map((r) => r[2]!)) }
 }
 
 /** The same work as loop.cpp in plain JavaScript. */
@@ -105,8 +108,9 @@ const REPS = Number(process.env["REPS"] ?? 3)
 const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 const ns = (s: number) => `${((s / (PATHS * STEPS)) * 1e9).toFixed(0)} ns per path-step`
 console.log(`backtest engine — ${PATHS} paths × ${STEPS} hourly steps; ${os.cpus()[0]?.model ?? "cpu"}, ${os.availableParallelism()} cores, node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}; engine figures are medians of ${REPS} runs`)
-const c = cxx()
-console.log(c === undefined ? "C++ loop (g++ -O2):                  skipped (no g++)" : `C++ loop (g++ -O2):                  ${c.toFixed(3)} s  ${ns(c)}`)
+const cpp = cxx()
+const c = cpp?.seconds
+console.log(cpp === undefined ? "C++ loop (g++ -O2):                  skipped (no g++)" : `C++ loop (g++ -O2):                  ${cpp.seconds.toFixed(3)} s  ${ns(cpp.seconds)}  (CPU ${cpp.cpu.toFixed(3)} s)`)
 const js = plain()
 console.log(`plain JavaScript loop:               ${js.toFixed(3)} s  ${ns(js)}`)
 const vsC = (s: number) => (c ? `  (${(s / c).toFixed(2)}× the C++ loop)` : "")
@@ -118,7 +122,8 @@ const oneCore = (normals: NormalMethod) => {
 const inv = oneCore("inversion")
 console.log(`engine, one core, inversion normals: ${inv.seconds.toFixed(3)} s  ${ns(inv.seconds)}${vsC(inv.seconds)}`)
 const one = oneCore("ziggurat")
-console.log(`engine, one core, Ziggurat normals:  ${one.seconds.toFixed(3)} s  ${ns(one.seconds)}${vsC(one.seconds)}`)
+console.log(`engine, one core, Ziggurat normals:  ${one.seconds.toFixed(3)} s  ${ns(one.seconds)}${vsC(one.seconds)}` +
+  (cpp ? `; CPU time ${one.cpu.toFixed(2)} s, ${(one.cpu / cpp.cpu).toFixed(2)}× the C++ loop's` : ""))
 // one worker with every path, warmed the same way as the two: the like-for-like base of the parallel speed-up
 const ones = []
 for (let r = 0; r < REPS; r++) ones.push(await workers(1, "ziggurat"))
