@@ -9,7 +9,8 @@
  *   and by the Ziggurat, and with the Ziggurat on two `worker_threads` (timed from when both workers are warmed
  *   up, and with their start-up).
  *
- * Environment: PATHS (default 10,000), REPS (runs per engine figure, median; default 3).
+ * Environment: PATHS (default 10,000), REPS (runs per engine figure, median; default 3), ROW_BLOCK (the engine's
+ * `rowBlock`, rows per block of a step; default all rows in one block).
  *
  *   cd packages/backtest && npx -y pnpm@10.34.9 run bench
  */
@@ -17,7 +18,7 @@ import { execFileSync } from "node:child_process"
 import { existsSync, mkdirSync } from "node:fs"
 import * as os from "node:os"
 import { Worker } from "node:worker_threads"
-import { DAYS, K, S0, VOL, runShare } from "./engineRun.js"
+import { DAYS, K, ROW_BLOCK, S0, VOL, runShare } from "./engineRun.js"
 import type { NormalMethod } from "./engineRun.js"
 
 const PATHS = Number(process.env["PATHS"] ?? 10_000), STEPS = 720
@@ -107,7 +108,7 @@ const workers = async (n: number, normals: NormalMethod): Promise<{ wall: number
 const REPS = Number(process.env["REPS"] ?? 3)
 const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 const ns = (s: number) => `${((s / (PATHS * STEPS)) * 1e9).toFixed(0)} ns per path-step`
-console.log(`backtest engine — ${PATHS} paths × ${STEPS} hourly steps; ${os.cpus()[0]?.model ?? "cpu"}, ${os.availableParallelism()} cores, node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}; engine figures are medians of ${REPS} runs`)
+console.log(`backtest engine — ${PATHS} paths × ${STEPS} hourly steps; ${os.cpus()[0]?.model ?? "cpu"}, ${os.availableParallelism()} cores, node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}; engine figures are medians of ${REPS} runs; rows per block ${ROW_BLOCK ?? "all"}`)
 const cpp = cxx()
 const c = cpp?.seconds
 console.log(cpp === undefined ? "C++ loop (g++ -O2):                  skipped (no g++)" : `C++ loop (g++ -O2):                  ${cpp.seconds.toFixed(3)} s  ${ns(cpp.seconds)}  (CPU ${cpp.cpu.toFixed(3)} s)`)

@@ -13,6 +13,9 @@ export const S0 = 100_000, K = 100_000, VOL = 0.6, DAYS = 30
 
 export type NormalMethod = "inversion" | "ziggurat"
 
+/** ROW_BLOCK: the engine's `rowBlock` (rows per block of a step; default every row in one block). */
+export const ROW_BLOCK = process.env["ROW_BLOCK"] === undefined ? undefined : Number(process.env["ROW_BLOCK"])
+
 /**
  * CPU seconds of the calling thread (Linux: /proc/thread-self/stat, 10 ms ticks), or NaN elsewhere. On a loaded
  * machine a thread's CPU time says what its work costs when it has a core, which its wall time does not.
@@ -45,7 +48,8 @@ export const runShare = (
     policy: RebalancePolicy.configure(Policies.deltaBand, { halfWidthCoins: 0.05, target: "centre" }),
     accounting: "usd",
     impliedVol: VOL,
-    attribution: false
+    attribution: false,
+    ...(ROW_BLOCK !== undefined ? { rowBlock: ROW_BLOCK } : {})
   })
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
   const cpuSeconds = threadCpuSeconds() - cpu

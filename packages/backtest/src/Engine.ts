@@ -21,12 +21,6 @@ import { Flag, LegSlot, makeBook, Slot } from "./internal/bookWasm.js"
 const YEAR_MS = 365 * 24 * 3_600_000
 /** Room in the WebAssembly memory for the caller's market columns (`marketColumn`): the index and a vol. */
 const MARKET_COLUMNS = 2
-/**
- * Rows of a block of the WebAssembly step: every phase of a step runs on one block before the next, so that the
- * block's columns (about 40 of 8 kB) stay in a core's L2 cache instead of streaming through the shared L3 at
- * every phase — which is what two workers compete for.
- */
-const BLOCK = 1024
 const DAY_MS = 24 * 3_600_000
 
 /**
@@ -120,6 +114,12 @@ export interface EngineConfig {
   readonly start?: { readonly coin?: number; readonly usd?: number; readonly hedge?: number }
   /** Where hedge orders go (default: {@link costExecutor}). */
   readonly executor?: Executor
+  /**
+   * Rows per block of a step without attribution (default: every row in one block). Each phase of the step —
+   * valuation, totals, decision, trades — then runs on one block before the next, so that a block's columns
+   * (about 40 of 8 bytes per row) can stay in a core's cache. Same results for any block size.
+   */
+  readonly rowBlock?: number
 }
 
 /**
@@ -207,6 +207,9 @@ const check = (config: EngineConfig): void => {
   }
   if (!(hedge.lot > 0)) throw new InvalidInput({ field: "hedge.lot", value: hedge.lot, expected: "a lot > 0" })
   if (!(hedge.halfSpread >= 0 && hedge.halfSpread < 0.1)) throw new InvalidInput({ field: "hedge.halfSpread", value: hedge.halfSpread, expected: "a half-spread in [0, 0.1) (decimal of the price)" })
+  if (config.rowBlock !== undefined && !(Number.isInteger(config.rowBlock) && config.rowBlock > 0)) {
+    throw new InvalidInput({ field: "rowBlock", value: config.rowBlock, expected: "a whole number of rows > 0" })
+  }
   if (config.policy.legs > 0) throw new InvalidInput({ field: "policy", value: config.policy.name, expected: "a policy trading the hedge instrument only (option legs as hedges are not simulated yet)" })
 }
 
@@ -336,6 +339,7 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   // vega only and the account's value is left stale until read (`equity`, `pnl`) or the run finishes. A single
   // path (a replay, a live book) reads its P&L at every decision, so it is priced every step.
   const pricesEveryStep = coin || attributing || paths === 1
+  const block = config.rowBlock ?? paths
   let stale = false
 
   /** Each leg's state at the market's time: live, years to expiry, settling within a day. */
@@ -934,10 +938,10 @@ export const make = (config: EngineConfig, paths: number): Engine => {
       } else {
         // one pass marks, totals and fills the policy's inputs; nothing is remembered for attribution
         if (book !== undefined) {
-          // block by block of rows, every phase of the step: a block's columns stay in the core's cache from
-          // the valuation to the trade (rows are independent; the executor still sees them in order)
-          for (let lo = 0; lo < paths; lo += BLOCK) {
-            const hi = Math.min(paths, lo + BLOCK)
+          // block by block of rows (`rowBlock`), every phase of the step: a block's columns can stay in the core's
+          // cache from the valuation to the trade (rows are independent; the executor still sees them in order)
+          for (let lo = 0; lo < paths; lo += block) {
+            const hi = Math.min(paths, lo + block)
             valueLegs(m, pricesEveryStep, lo, hi)
             bookPass(m, pricesEveryStep, lo, hi)
             RebalancePolicy.evaluate(policy, inputs, state, outputs, lo, hi)

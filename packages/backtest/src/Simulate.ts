@@ -67,6 +67,8 @@ export interface SimulationConfig {
    * expiry in it).
    */
   readonly settlementWindowMinutes?: number
+  /** Rows per block of a step (see `EngineConfig.rowBlock`). */
+  readonly rowBlock?: number
 }
 
 /**
@@ -101,6 +103,7 @@ export const run = (source: PathSource, config: SimulationConfig): Engine.Engine
     hedge: config.costs,
     ...(config.optionFees ? { optionFees: config.optionFees } : {}),
     ...(config.executor ? { executor: config.executor } : {}),
+    ...(config.rowBlock !== undefined ? { rowBlock: config.rowBlock } : {}),
     attribution: config.attribution ?? true
   }, n)
   // in the engine's memory where it has room: read each step without a copy

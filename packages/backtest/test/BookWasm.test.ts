@@ -37,7 +37,7 @@ const cases: ReadonlyArray<readonly [string, Omit<Simulate.SimulationConfig, "po
   ["a call spread in coin with a linear perpetual", { legs: [call(100, -1, "inverse"), call(105, 1, "inverse")], hedge: linearPerp, accounting: "coin" }]
 ]
 
-const run = (config: (typeof cases)[number][1], wasm: boolean) => {
+const run = (config: (typeof cases)[number][1], wasm: boolean, rowBlock?: number) => {
   disableBook(!wasm)
   const lot = config.hedge.kind === "perpetual" && config.hedge.settlement === "inverse" ? 1 : 1e-6
   return Simulate.run(gbmSource(515, 6 * 24, 100, 0.8, years, 9), {
@@ -46,7 +46,8 @@ const run = (config: (typeof cases)[number][1], wasm: boolean) => {
     policy: RebalancePolicy.configure(Policies.leland, { intervalMinutes: 60, alignToUtc: false }),
     impliedVol: 0.8,
     attribution: false,
-    optionFees: Costs.deribit.options
+    optionFees: Costs.deribit.options,
+    ...(rowBlock !== undefined ? { rowBlock } : {})
   })
 }
 
@@ -72,6 +73,19 @@ describe("the engine's row pass in WebAssembly", () => {
       expect(sameBits(wasm.pnl(), js.pnl())).toBe(0)
     })
   }
+
+  it("gives the same run bit for bit in blocks of rows (rowBlock), whole or ragged", () => {
+    for (const [, config] of cases) {
+      const whole = run(config, true)
+      for (const rowBlock of [64, 101]) {
+        const blocked = run(config, true, rowBlock)
+        expect(sameBits(blocked.trades, whole.trades)).toBe(0)
+        expect(sameBits(blocked.account.hedge, whole.account.hedge)).toBe(0)
+        expect(sameBits(blocked.pnl(), whole.pnl())).toBe(0)
+      }
+    }
+    expect(() => run(cases[0]![1], true, 0)).toThrow(/rowBlock/)
+  })
 
   it("is used where WebAssembly runs (the test above compares two different loops)", () => {
     const wasm = run(cases[0]![1], true), js = run(cases[0]![1], false)
