@@ -14,7 +14,7 @@ export const S0 = 100_000, K = 100_000, VOL = 0.6, DAYS = 30
 export type NormalMethod = "inversion" | "ziggurat"
 
 /** ROW_BLOCK: the engine's `rowBlock` (rows per block of a step; default every row in one block). */
-export const ROW_BLOCK = process.env["ROW_BLOCK"] === undefined ? undefined : Number(process.env["ROW_BLOCK"])
+export const ROW_BLOCK = process.env["ROW_BLOCK"] ? Number(process.env["ROW_BLOCK"]) : undefined
 
 /**
  * CPU seconds of the calling thread (Linux: /proc/thread-self/stat, 10 ms ticks), or NaN elsewhere. On a loaded
