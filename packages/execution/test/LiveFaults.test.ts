@@ -28,8 +28,8 @@ const faults: ReadonlyArray<readonly [name: string, inject: (fake: FakeDeribit) 
   ["answer never comes while the order is placed (timeout)", (f) => f.faults.delayResponse({ method: ORDER, ms: Infinity, count: 2 }), "delayResponse"],
   ["10028 too_many_requests", (f) => f.faults.rateLimit(3), "rateLimited"],
   ["10041 settlement in progress", (f) => f.faults.settlement(300), "settlement"],
-  ["every access token expires mid-run", (f) => setTimeout(() => f.faults.expireTokens(), 150), "expiredToken"],
-  ["every connection cut mid-run", (f) => setTimeout(() => f.faults.disconnectAll(), 150), "disconnected"]
+  ["every access token expires mid-run (at the third order)", (f) => f.faults.at({ method: ORDER, nth: 3 }, () => f.faults.expireTokens()), "expiredToken"],
+  ["every connection cut mid-run (at the third order)", (f) => f.faults.at({ method: ORDER, nth: 3 }, () => f.faults.disconnectAll()), "disconnected"]
 ]
 
 /** Runs the loop once on `journal`; its exit. */

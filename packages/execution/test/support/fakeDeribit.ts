@@ -140,6 +140,7 @@ export class FakeDeribit {
   }
 
   readonly #faults = {
+    triggers: [] as Array<{ match: MethodMatch; remaining: number; action: () => void }>,
     dropBefore: [] as Array<Fault>,
     dropAfter: [] as Array<Fault>,
     delayResponse: [] as Array<Fault & { ms: number }>,
@@ -297,9 +298,18 @@ export class FakeDeribit {
         conn.ws.terminate()
       }
     },
+    /**
+     * Runs `action` (another fault: `expireTokens`, `disconnectAll`, …) when the `nth` request matching `method`
+     * arrives, before it is handled: a fault at a point of the run rather than after a time, which a fast run
+     * could finish before.
+     */
+    at: (options: { readonly method: MethodMatch; readonly nth: number }, action: () => void): void => {
+      this.#faults.triggers.push({ match: options.method, remaining: options.nth, action })
+    },
     /** How many times each injected fault has acted so far (a test can check that its fault really happened). */
     fired: () => ({ ...this.#fired }),
     clear: (): void => {
+      this.#faults.triggers.length = 0
       this.#faults.dropBefore.length = 0
       this.#faults.dropAfter.length = 0
       this.#faults.delayResponse.length = 0
@@ -383,6 +393,9 @@ export class FakeDeribit {
     if (message.jsonrpc !== "2.0" || method === "") {
       fail(new RpcError(-32600, "Invalid Request"))
       return
+    }
+    for (const trigger of this.#faults.triggers) {
+      if (matches(trigger.match, method) && --trigger.remaining === 0) trigger.action()
     }
     if (this.#take(this.#faults.dropBefore, method) !== undefined) {
       this.#fired.dropBefore++
