@@ -7,7 +7,9 @@
  * G ~ Gamma(a = T/ν, scale ν). This is exact for VG (no series, no truncated characteristic function) and, unlike
  * Fourier inversion, indifferent to the slow algebraic decay |φ(u)| ~ |u|^{−2T/ν} of the characteristic function:
  * a Fourier integral truncated at U leaves an error falling only like U^{−(1 + 2T/ν)}, so one day at ν = 1 would
- * need U ~ 10¹⁴ for 1e-14.
+ * need U ~ 10¹⁴ for 1e-14. (The plugin's Fourier inversion, `fourier.ts`, avoids that truncation by bending the
+ * contour and changing variable; this integral prices below T/ν = 1e-3, where the Fourier integral cancels, gives the
+ * Greeks at the one strike K = F·e^{ωT}, and cross-checks the Fourier inversion in the tests.)
  *
  * Integrand. In y = ln(G/T) the density is exp(C(a) − a(e^y − 1 − y)) (see `gamma.ts`); per unit of strike, with
  * m = ln(F_g/K) = k₀ + βg, k₀ = ln(F/K) + ωT,
