@@ -4,10 +4,9 @@
  * the policy's inputs and the P&L — over books of one and several legs, linear and inverse, in USD and coin
  * accounting, with perpetual, inverse and spot hedges. And the generated module must be a fresh build.
  */
-import { execFileSync } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import { Costs, Policies } from "@hedgekit/hedging"
 import { RebalancePolicy } from "@hedgekit/sdk"
+import { describeWasmBuild } from "@hedgekit/vitest-config/wasm"
 import { afterEach, describe, expect, it } from "vitest"
 import { Simulate } from "../src/index.js"
 import { disableBook } from "../src/internal/bookWasm.js"
@@ -95,16 +94,4 @@ describe("the engine's row pass in WebAssembly", () => {
   })
 })
 
-describe("the generated book module", () => {
-  it("is up to date with wasm/book.ts (else run `pnpm run build:wasm`)", () => {
-    const script = fileURLToPath(new URL("../scripts/build-wasm.mjs", import.meta.url))
-    let output: string
-    try {
-      output = execFileSync(process.execPath, [script, "--check"], { encoding: "utf8", stdio: "pipe" })
-    } catch (error) {
-      const { stderr, stdout } = error as { stdout?: string; stderr?: string }
-      throw new Error(`${stdout ?? ""}${stderr ?? ""}`, { cause: error })
-    }
-    expect(output).toMatch(/up to date/)
-  })
-})
+describeWasmBuild(new URL("../scripts/build-wasm.mjs", import.meta.url), "wasm/book.ts")
