@@ -330,6 +330,132 @@ const PINNED = memory.data(1968, 16)
   v128.store(PINNED, C(2.5066282746310002), 1952)
 }
 
+/** Phase 1a of a block: validation and σ√T to the block scratch; whether any row has a rate. */
+@inline function validateBlock(lo: i32, hi: i32, pCall: usize, pF: usize, pT: usize, pR: usize, pVol: usize): v128 {
+  let rates = C(0.0)
+  for (let i = lo; i < hi; i += 2) {
+    const off = <usize>i << 3
+    const so = <usize>(i - lo) << 3
+    const F = v128.load(pF + off)
+    const T = v128.load(pT + off)
+    const r = v128.load(pR + off)
+    const sigma = v128.load(pVol + off)
+    const call = callBytes(pCall + i)
+    const rT = mul(r, T)
+    const sqrtT = f64x2.sqrt(T)
+    const s = mul(sigma, sqrtT)
+    const inf = C(Infinity)
+    const zero = C(0.0)
+    rates = v128.or(rates, f64x2.ne(r, zero))
+    // The JavaScript loop's checks, shortened: F/K in the normal range (below) with F > 0 implies a positive
+    // finite K and F; s = σ√T < ∞ with T, σ > 0 implies finite T and σ.
+    let valid = v128.and(v128.and(f64x2.gt(F, zero), f64x2.gt(T, zero)), v128.and(f64x2.gt(sigma, zero), f64x2.lt(s, inf)))
+    valid = v128.and(valid, v128.and(f64x2.lt(f64x2.abs(rT), C(700.0)), f64x2.lt(call, C(2.0))))
+    v128.store(sS + so, s)
+    v128.store(sSqrtT + so, sqrtT)
+    v128.store(sOk + so, valid)
+  }
+  return rates
+}
+
+/** Phase 1a′ of a block: x = ln(F/K) (the log) and F/K to the block scratch. */
+@inline function logBlock(lo: i32, hi: i32, pF: usize, pK: usize): void {
+  for (let i = lo; i < hi; i += 2) {
+    const off = <usize>i << 3
+    const so = <usize>(i - lo) << 3
+    const F = v128.load(pF + off)
+    const K = v128.load(pK + off)
+    const inf = C(Infinity)
+    const zero = C(0.0)
+    let valid = v128.load(sOk + so)
+    const ratio = div(F, K)
+    const gap = sub(F, K)
+    const near = f64x2.lt(f64x2.abs(gap), mul(C(0.5), K))
+    // log1p(u) = log(1 + u) + (u − ((1 + u) − 1))/(1 + u) where |F − K| < K/2, else log(F/K)
+    const u = div(gap, K)
+    const m = add(C(1.0), u)
+    const corr = div(sub(u, sub(m, C(1.0))), m)
+    const x = add(vlog(sel(m, ratio, near)), v128.and(corr, near))
+    valid = v128.andnot(valid, f64x2.eq(x, zero)) // at the money exactly: JS
+    // vlog needs a normal finite F/K: a ratio that overflowed or went subnormal (absurd moneyness) is JS's.
+    valid = v128.and(valid, v128.and(f64x2.ge(ratio, C(2.2250738585072014e-308)), f64x2.lt(ratio, inf)))
+    v128.store(sX + so, x)
+    v128.store(sRatio + so, ratio)
+    v128.store(sOk + so, valid)
+  }
+}
+
+/** The block's discount factors. */
+@inline function discountBlock(lo: i32, hi: i32, pairsHi: i32, pR: usize, pT: usize, rates: v128): void {
+  // exp(−rT) where the block has a rate (exp(0) = 1 exactly), else 1
+  if (any(rates)) {
+    for (let i = lo; i < hi; i += 2) {
+      const off = <usize>i << 3
+      v128.store(sDf + (<usize>(i - lo) << 3), vexp(f64x2.neg(mul(v128.load(pR + off), v128.load(pT + off)))))
+    }
+  } else {
+    for (let i = 0; i < pairsHi; i += 2) v128.store(sDf + (<usize>i << 3), C(1.0))
+  }
+}
+
+/**
+ * The tails Φ(−|d|) of the block's listed slots: the first `halves` halves of the slots (1: d1 only, 2: d1 and d2),
+ * listed by Cody interval, then one loop per interval.
+ */
+@inline function tailsBlock(pairsHi: i32, halves: i32): void {
+  // The tail slots by interval.
+  store<i64>(counts, 0)
+  store<i32>(counts, 0, 8)
+  for (let half = 0; half < halves * BLOCK; half += BLOCK) {
+    for (let v = half; v < half + pairsHi; v++) {
+      const k = -<i32>load<i64>(sCode + (<usize>v << 3))
+      const pc = counts + (<usize>k << 2)
+      const c = load<i32>(pc)
+      store<u32>(lists + <usize>k * LIST_BYTES + (<usize>c << 2), v)
+      store<i32>(pc, c + 1)
+    }
+  }
+  const nLow = load<i32>(counts)
+  const nMid = load<i32>(counts, 4)
+  const nHigh = load<i32>(counts, 8)
+
+  // The tails Φ(−|d|) = Φ(−y√2) (blackKernel.ts lowerTail), two listed slots per f64x2, one Cody interval per
+  // loop. A list of odd length ends with the junk slot.
+  store<u32>(listLow + (<usize>nLow << 2), JUNK)
+  for (let j = 0; j < nLow; j += 2) {
+    const a = <usize>load<u32>(listLow + (<usize>j << 2))
+    const b = <usize>load<u32>(listLow + (<usize>j << 2), 4)
+    const y = gather(sY, a, b)
+    const Y = mul(y, y)
+    // ½ − ½·erf(y), erf(y) = y·P(y²)/Q(y²)
+    const t = sub(C(0.5), mul(C(0.5), div(mul(y, smallNum(Y)), smallDen(Y))))
+    v128.store64_lane(sTail + (a << 3), t, 0)
+    v128.store64_lane(sTail + (b << 3), t, 1)
+  }
+  store<u32>(listMid + (<usize>nMid << 2), JUNK)
+  for (let j = 0; j < nMid; j += 2) {
+    const a = <usize>load<u32>(listMid + (<usize>j << 2))
+    const b = <usize>load<u32>(listMid + (<usize>j << 2), 4)
+    const y = gather(sY, a, b)
+    // √(π/2)·erfcx(y)·φ
+    const t = mul(mul(C(1.2533141373155003), div(midNum(y), midDen(y))), gather(sDensity, a, b))
+    v128.store64_lane(sTail + (a << 3), t, 0)
+    v128.store64_lane(sTail + (b << 3), t, 1)
+  }
+  store<u32>(listHigh + (<usize>nHigh << 2), JUNK)
+  for (let j = 0; j < nHigh; j += 2) {
+    const a = <usize>load<u32>(listHigh + (<usize>j << 2))
+    const b = <usize>load<u32>(listHigh + (<usize>j << 2), 4)
+    const y = gather(sY, a, b)
+    const Y = mul(y, y)
+    const dL = largeDen(Y)
+    const R = div(sub(mul(C(0.5641895835477563), dL), largeNum(Y)), mul(dL, y))
+    const t = mul(mul(C(1.2533141373155003), R), gather(sDensity, a, b))
+    v128.store64_lane(sTail + (a << 3), t, 0)
+    v128.store64_lane(sTail + (b << 3), t, 1)
+  }
+}
+
 /**
  * Rows [0, n). When n is odd the last pair also reads and writes row n, so the host passes an even n or columns
  * with a spare padding row; `flagged` never lists row n. Inputs: isCall (u8),
@@ -365,66 +491,11 @@ function greeksUnpinned(
     const hi = min(n, lo + BLOCK)
     let nAsym = 0
     let nSmall = 0
-    // Phase 1a: validation, x = ln(F/K) (the log), to the block scratch.
+    // Phase 1a: validation, x = ln(F/K) (the log), to the block scratch; then exp(−rT) where the block has a rate.
     const pairsHi = (hi - lo + 1) & ~1 // rows of the block, with the padding row after an odd count
-    let rates = C(0.0)
-    for (let i = lo; i < hi; i += 2) {
-      const off = <usize>i << 3
-      const so = <usize>(i - lo) << 3
-      const F = v128.load(pF + off)
-      const K = v128.load(pK + off)
-      const T = v128.load(pT + off)
-      const r = v128.load(pR + off)
-      const sigma = v128.load(pVol + off)
-      const call = callBytes(pCall + i)
-      const rT = mul(r, T)
-      const sqrtT = f64x2.sqrt(T)
-      const s = mul(sigma, sqrtT)
-      const inf = C(Infinity)
-      const zero = C(0.0)
-      rates = v128.or(rates, f64x2.ne(r, zero))
-      // The JavaScript loop's checks, shortened: F/K in the normal range (below) with F > 0 implies a positive
-      // finite K and F; s = σ√T < ∞ with T, σ > 0 implies finite T and σ.
-      let valid = v128.and(v128.and(f64x2.gt(F, zero), f64x2.gt(T, zero)), v128.and(f64x2.gt(sigma, zero), f64x2.lt(s, inf)))
-      valid = v128.and(valid, v128.and(f64x2.lt(f64x2.abs(rT), C(700.0)), f64x2.lt(call, C(2.0))))
-      v128.store(sS + so, s)
-      v128.store(sSqrtT + so, sqrtT)
-      v128.store(sOk + so, valid)
-    }
-    // Phase 1a′: x = ln(F/K) (the log).
-    for (let i = lo; i < hi; i += 2) {
-      const off = <usize>i << 3
-      const so = <usize>(i - lo) << 3
-      const F = v128.load(pF + off)
-      const K = v128.load(pK + off)
-      const inf = C(Infinity)
-      const zero = C(0.0)
-      let valid = v128.load(sOk + so)
-      const ratio = div(F, K)
-      const gap = sub(F, K)
-      const near = f64x2.lt(f64x2.abs(gap), mul(C(0.5), K))
-      // log1p(u) = log(1 + u) + (u − ((1 + u) − 1))/(1 + u) where |F − K| < K/2, else log(F/K)
-      const u = div(gap, K)
-      const m = add(C(1.0), u)
-      const corr = div(sub(u, sub(m, C(1.0))), m)
-      const x = add(vlog(sel(m, ratio, near)), v128.and(corr, near))
-      valid = v128.andnot(valid, f64x2.eq(x, zero)) // at the money exactly: JS
-      // vlog needs a normal finite F/K: a ratio that overflowed or went subnormal (absurd moneyness) is JS's.
-      valid = v128.and(valid, v128.and(f64x2.ge(ratio, C(2.2250738585072014e-308)), f64x2.lt(ratio, inf)))
-      v128.store(sX + so, x)
-      v128.store(sRatio + so, ratio)
-      v128.store(sOk + so, valid)
-    }
-
-    // Discount factors: exp(−rT) where the block has a rate (exp(0) = 1 exactly), else 1.
-    if (any(rates)) {
-      for (let i = lo; i < hi; i += 2) {
-        const off = <usize>i << 3
-        v128.store(sDf + (<usize>(i - lo) << 3), vexp(f64x2.neg(mul(v128.load(pR + off), v128.load(pT + off)))))
-      }
-    } else {
-      for (let i = 0; i < pairsHi; i += 2) v128.store(sDf + (<usize>i << 3), C(1.0))
-    }
+    const rates = validateBlock(lo, hi, pCall, pF, pT, pR, pVol)
+    logBlock(lo, hi, pF, pK)
+    discountBlock(lo, hi, pairsHi, pR, pT, rates)
 
     // Phase 1b: d1, d2, φ(d1) (the exp), each row's two tail arguments and their Cody intervals.
     for (let i = lo; i < hi; i += 2) {
@@ -471,57 +542,7 @@ function greeksUnpinned(
       }
     }
 
-    // The tail slots by interval.
-    store<i64>(counts, 0)
-    store<i32>(counts, 0, 8)
-    for (let half = 0; half <= BLOCK; half += BLOCK) {
-      for (let v = half; v < half + pairsHi; v++) {
-        const k = -<i32>load<i64>(sCode + (<usize>v << 3))
-        const pc = counts + (<usize>k << 2)
-        const c = load<i32>(pc)
-        store<u32>(lists + <usize>k * LIST_BYTES + (<usize>c << 2), v)
-        store<i32>(pc, c + 1)
-      }
-    }
-    const nLow = load<i32>(counts)
-    const nMid = load<i32>(counts, 4)
-    const nHigh = load<i32>(counts, 8)
-
-    // The tails Φ(−|d|) = Φ(−y√2) (blackKernel.ts lowerTail), two listed slots per f64x2, one Cody interval per
-    // loop. A list of odd length ends with the junk slot.
-    store<u32>(listLow + (<usize>nLow << 2), JUNK)
-    for (let j = 0; j < nLow; j += 2) {
-      const a = <usize>load<u32>(listLow + (<usize>j << 2))
-      const b = <usize>load<u32>(listLow + (<usize>j << 2), 4)
-      const y = gather(sY, a, b)
-      const Y = mul(y, y)
-      // ½ − ½·erf(y), erf(y) = y·P(y²)/Q(y²)
-      const t = sub(C(0.5), mul(C(0.5), div(mul(y, smallNum(Y)), smallDen(Y))))
-      v128.store64_lane(sTail + (a << 3), t, 0)
-      v128.store64_lane(sTail + (b << 3), t, 1)
-    }
-    store<u32>(listMid + (<usize>nMid << 2), JUNK)
-    for (let j = 0; j < nMid; j += 2) {
-      const a = <usize>load<u32>(listMid + (<usize>j << 2))
-      const b = <usize>load<u32>(listMid + (<usize>j << 2), 4)
-      const y = gather(sY, a, b)
-      // √(π/2)·erfcx(y)·φ
-      const t = mul(mul(C(1.2533141373155003), div(midNum(y), midDen(y))), gather(sDensity, a, b))
-      v128.store64_lane(sTail + (a << 3), t, 0)
-      v128.store64_lane(sTail + (b << 3), t, 1)
-    }
-    store<u32>(listHigh + (<usize>nHigh << 2), JUNK)
-    for (let j = 0; j < nHigh; j += 2) {
-      const a = <usize>load<u32>(listHigh + (<usize>j << 2))
-      const b = <usize>load<u32>(listHigh + (<usize>j << 2), 4)
-      const y = gather(sY, a, b)
-      const Y = mul(y, y)
-      const dL = largeDen(Y)
-      const R = div(sub(mul(C(0.5641895835477563), dL), largeNum(Y)), mul(dL, y))
-      const t = mul(mul(C(1.2533141373155003), R), gather(sDensity, a, b))
-      v128.store64_lane(sTail + (a << 3), t, 0)
-      v128.store64_lane(sTail + (b << 3), t, 1)
-    }
+    tailsBlock(pairsHi, 2)
 
     // Phase 2: the out-of-the-money value, outputs; rows that cancelled are listed.
     for (let i = lo; i < hi; i += 2) {
@@ -642,57 +663,9 @@ export function hedgeGreeks(
   for (let lo = 0; lo < n; lo += BLOCK) {
     const hi = min(n, lo + BLOCK)
     const pairsHi = (hi - lo + 1) & ~1
-    let rates = C(0.0)
-    // Phase 1a: validation, σ√T.
-    for (let i = lo; i < hi; i += 2) {
-      const off = <usize>i << 3
-      const so = <usize>(i - lo) << 3
-      const F = v128.load(pF + off)
-      const T = v128.load(pT + off)
-      const r = v128.load(pR + off)
-      const sigma = v128.load(pVol + off)
-      const call = callBytes(pCall + i)
-      const rT = mul(r, T)
-      const sqrtT = f64x2.sqrt(T)
-      const s = mul(sigma, sqrtT)
-      const inf = C(Infinity)
-      const zero = C(0.0)
-      rates = v128.or(rates, f64x2.ne(r, zero))
-      let valid = v128.and(v128.and(f64x2.gt(F, zero), f64x2.gt(T, zero)), v128.and(f64x2.gt(sigma, zero), f64x2.lt(s, inf)))
-      valid = v128.and(valid, v128.and(f64x2.lt(f64x2.abs(rT), C(700.0)), f64x2.lt(call, C(2.0))))
-      v128.store(sS + so, s)
-      v128.store(sSqrtT + so, sqrtT)
-      v128.store(sOk + so, valid)
-    }
-    // Phase 1a′: x = ln(F/K).
-    for (let i = lo; i < hi; i += 2) {
-      const off = <usize>i << 3
-      const so = <usize>(i - lo) << 3
-      const F = v128.load(pF + off)
-      const K = v128.load(pK + off)
-      const inf = C(Infinity)
-      const zero = C(0.0)
-      let valid = v128.load(sOk + so)
-      const ratio = div(F, K)
-      const gap = sub(F, K)
-      const near = f64x2.lt(f64x2.abs(gap), mul(C(0.5), K))
-      const u = div(gap, K)
-      const m = add(C(1.0), u)
-      const corr = div(sub(u, sub(m, C(1.0))), m)
-      const x = add(vlog(sel(m, ratio, near)), v128.and(corr, near))
-      valid = v128.andnot(valid, f64x2.eq(x, zero))
-      valid = v128.and(valid, v128.and(f64x2.ge(ratio, C(2.2250738585072014e-308)), f64x2.lt(ratio, inf)))
-      v128.store(sX + so, x)
-      v128.store(sOk + so, valid)
-    }
-    if (any(rates)) {
-      for (let i = lo; i < hi; i += 2) {
-        const off = <usize>i << 3
-        v128.store(sDf + (<usize>(i - lo) << 3), vexp(f64x2.neg(mul(v128.load(pR + off), v128.load(pT + off)))))
-      }
-    } else {
-      for (let i = 0; i < pairsHi; i += 2) v128.store(sDf + (<usize>i << 3), C(1.0))
-    }
+    const rates = validateBlock(lo, hi, pCall, pF, pT, pR, pVol)
+    logBlock(lo, hi, pF, pK)
+    discountBlock(lo, hi, pairsHi, pR, pT, rates)
     // Phase 1b: d1, φ(d1), the d1 tail argument and its Cody interval; the wings test on d1 and d2.
     for (let i = lo; i < hi; i += 2) {
       const so = <usize>(i - lo) << 3
@@ -726,50 +699,7 @@ export function hedgeGreeks(
         if (!(okBits & 2) && i + 1 < n) { store<u32>(oFlagged + (<usize>nFlagged << 2), i + 1); nFlagged++ }
       }
     }
-    // The d1 tails by interval, as in `greeks`.
-    store<i64>(counts, 0)
-    store<i32>(counts, 0, 8)
-    for (let v = 0; v < pairsHi; v++) {
-      const k = -<i32>load<i64>(sCode + (<usize>v << 3))
-      const pc = counts + (<usize>k << 2)
-      const c = load<i32>(pc)
-      store<u32>(lists + <usize>k * LIST_BYTES + (<usize>c << 2), v)
-      store<i32>(pc, c + 1)
-    }
-    const nLow = load<i32>(counts)
-    const nMid = load<i32>(counts, 4)
-    const nHigh = load<i32>(counts, 8)
-    store<u32>(listLow + (<usize>nLow << 2), JUNK)
-    for (let j = 0; j < nLow; j += 2) {
-      const a = <usize>load<u32>(listLow + (<usize>j << 2))
-      const b = <usize>load<u32>(listLow + (<usize>j << 2), 4)
-      const y = gather(sY, a, b)
-      const Y = mul(y, y)
-      const t = sub(C(0.5), mul(C(0.5), div(mul(y, smallNum(Y)), smallDen(Y))))
-      v128.store64_lane(sTail + (a << 3), t, 0)
-      v128.store64_lane(sTail + (b << 3), t, 1)
-    }
-    store<u32>(listMid + (<usize>nMid << 2), JUNK)
-    for (let j = 0; j < nMid; j += 2) {
-      const a = <usize>load<u32>(listMid + (<usize>j << 2))
-      const b = <usize>load<u32>(listMid + (<usize>j << 2), 4)
-      const y = gather(sY, a, b)
-      const t = mul(mul(C(1.2533141373155003), div(midNum(y), midDen(y))), gather(sDensity, a, b))
-      v128.store64_lane(sTail + (a << 3), t, 0)
-      v128.store64_lane(sTail + (b << 3), t, 1)
-    }
-    store<u32>(listHigh + (<usize>nHigh << 2), JUNK)
-    for (let j = 0; j < nHigh; j += 2) {
-      const a = <usize>load<u32>(listHigh + (<usize>j << 2))
-      const b = <usize>load<u32>(listHigh + (<usize>j << 2), 4)
-      const y = gather(sY, a, b)
-      const Y = mul(y, y)
-      const dL = largeDen(Y)
-      const R = div(sub(mul(C(0.5641895835477563), dL), largeNum(Y)), mul(dL, y))
-      const t = mul(mul(C(1.2533141373155003), R), gather(sDensity, a, b))
-      v128.store64_lane(sTail + (a << 3), t, 0)
-      v128.store64_lane(sTail + (b << 3), t, 1)
-    }
+    tailsBlock(pairsHi, 1)
     // Phase 2: delta, gamma, vega as `greeks` writes them.
     for (let i = lo; i < hi; i += 2) {
       const off = <usize>i << 3
