@@ -2,15 +2,21 @@
  * Backtest engine benchmark: 10,000 GBM paths × 720 hourly steps (30 days) of a short call hedged by a delta band
  * (0.05 coin, to delta-neutral) with 5 bp costs —
  * - a plain C++ loop (bench/loop.cpp, g++ -O2: GBM, the Black-Scholes delta through std::erfc, the band, the costs;
- *   median of REPS runs, with its CPU time by std::clock, the engine's being its thread's),
+ *   with its CPU time by std::clock, the engine's being its thread's),
  * - a plain JavaScript loop doing the same work,
  * - the real engine (`Simulate.run`: paths from `@hedgekit/paths`, Black-76 valuation of the book, the SDK's policy
  *   runner, the cost model, exact accounting; attribution off) on one core with the paths' normals by inversion
- *   and by the Ziggurat, and with the Ziggurat on two `worker_threads` (timed from when both workers are warmed
- *   up, and with their start-up).
+ *   and by the Ziggurat, and with the Ziggurat on one and on two `worker_threads`.
  *
- * Environment: PATHS (default 10,000), REPS (runs per engine figure, median; default 3), ROW_BLOCK (the engine's
- * `rowBlock`, rows per block of a step; default all rows in one block).
+ * Every engine is warmed by two full runs first: a fresh thread's code keeps being re-optimized in the background
+ * through its first two runs, and on two cores those compile threads take CPU from two workers.
+ *
+ * The machine's speed drifts (it is shared), so each repetition runs the C++ loop, the engine on one core, one worker
+ * and two workers back to back, and the ratios are taken within a repetition; the figures are medians over the
+ * repetitions, with the best run of each beside them.
+ *
+ * Environment: PATHS (default 10,000), REPS (repetitions; default 5), ROW_BLOCK (the engine's `rowBlock`, rows per
+ * block of a step; default all rows in one block).
  *
  *   cd packages/backtest && npx -y pnpm@10.34.9 run bench
  */
@@ -22,9 +28,11 @@ import { DAYS, K, ROW_BLOCK, S0, VOL, runShare } from "./engineRun.js"
 import type { NormalMethod } from "./engineRun.js"
 
 const PATHS = Number(process.env["PATHS"] ?? 10_000), STEPS = 720
+const REPS = Number(process.env["REPS"] ?? 5)
+const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 
-/** The C++ loop's wall and CPU seconds (its own `std::clock`), median of `REPS` runs; undefined without g++. */
-const cxx = (): { seconds: number; cpu: number; best: number } | undefined => {
+/** Builds the C++ loop; a function running it once (wall and CPU seconds, its own `std::clock`), or undefined without g++. */
+const cxx = (): (() => { seconds: number; cpu: number }) | undefined => {
   const src = new URL("../bench/loop.cpp", import.meta.url).pathname
   const dir = `${process.cwd()}/.cache/bench`
   mkdirSync(dir, { recursive: true })
@@ -33,8 +41,10 @@ const cxx = (): { seconds: number; cpu: number; best: number } | undefined => {
   } catch {
     return undefined
   }
-  const runs = Array.from({ length: REPS }, () => execFileSync(`${dir}/loop`, [String(PATHS), String(STEPS)], { encoding: "utf8" }).trim().split(" ").map(Number))
-  return { seconds: median(runs.map((r) => r[0]!)), cpu: median(runs.map((r) => r[2]!)), best: Math.min(...runs.map((r) => r[0]!)) }
+  return () => {
+    const [seconds, , cpu] = execFileSync(`${dir}/loop`, [String(PATHS), String(STEPS)], { encoding: "utf8" }).trim().split(" ").map(Number)
+    return { seconds: seconds!, cpu: cpu! }
+  }
 }
 
 /** The same work as loop.cpp in plain JavaScript. */
@@ -74,13 +84,16 @@ const plain = (): number => {
   return Number(process.hrtime.bigint() - start) / 1e9
 }
 
-/** Runs the paths on `n` workers; wall time with the workers' start-up, and from "go" (all warmed up) to the last result. */
-const workers = async (n: number, normals: NormalMethod): Promise<{ wall: number; compute: number; cpu: number; meanPnl: number }> => {
-  // shares start on the generator's 64-path stream blocks, so the workers draw exactly the one-core run's paths
+/**
+ * `n` workers sharing the paths, started and warmed (two full runs of their share each); `run` times one run of all
+ * of them from "go" to the last result. Shares start on the generator's 64-path stream blocks, so the workers draw
+ * exactly the one-core run's paths.
+ */
+const pool = async (n: number, normals: NormalMethod) => {
   const share = 64 * Math.ceil(PATHS / n / 64)
   const url = new URL("./engineWorker.js", import.meta.url)
   const start = process.hrtime.bigint()
-  const pool = Array.from({ length: n }, (_, w) => {
+  const workers = Array.from({ length: n }, (_, w) => {
     const first = w * share
     const paths = Math.min(share, PATHS - first)
     const worker = new Worker(url, { workerData: { paths, steps: STEPS, firstPath: first, normals } })
@@ -90,59 +103,59 @@ const workers = async (n: number, normals: NormalMethod): Promise<{ wall: number
     })
     return { worker, paths, ready }
   })
-  await Promise.all(pool.map((p) => p.ready))
-  const go = process.hrtime.bigint()
-  const results = await Promise.all(pool.map(({ worker, paths }) => new Promise<{ meanPnl: number; cpuSeconds: number; paths: number }>((resolve, reject) => {
-    worker.once("message", (r: { meanPnl: number; cpuSeconds: number }) => resolve({ ...r, paths }))
-    worker.once("error", reject)
-    worker.postMessage("go")
-  })))
-  const end = process.hrtime.bigint()
-  await Promise.all(pool.map(({ worker }) => worker.terminate()))
-  const meanPnl = results.reduce((a, r) => a + r.meanPnl * r.paths, 0) / PATHS
-  // the slowest worker's CPU time: the wall time the run would take with a free core per worker
-  const cpu = Math.max(...results.map((r) => r.cpuSeconds))
-  return { wall: Number(end - start) / 1e9, compute: Number(end - go) / 1e9, cpu, meanPnl }
+  await Promise.all(workers.map((p) => p.ready))
+  const startUp = Number(process.hrtime.bigint() - start) / 1e9
+  const run = async (): Promise<{ seconds: number; cpu: number; meanPnl: number }> => {
+    const go = process.hrtime.bigint()
+    const results = await Promise.all(workers.map(({ worker, paths }) => new Promise<{ meanPnl: number; cpuSeconds: number; paths: number }>((resolve, reject) => {
+      worker.once("message", (r: { meanPnl: number; cpuSeconds: number }) => resolve({ ...r, paths }))
+      worker.once("error", reject)
+      worker.postMessage("go")
+    })))
+    const seconds = Number(process.hrtime.bigint() - go) / 1e9
+    // the slowest worker's CPU time: the wall time the run would take with a free core per worker
+    return { seconds, cpu: Math.max(...results.map((r) => r.cpuSeconds)), meanPnl: results.reduce((a, r) => a + r.meanPnl * r.paths, 0) / PATHS }
+  }
+  return { startUp, run, close: () => Promise.all(workers.map(({ worker }) => worker.terminate())) }
 }
 
-const REPS = Number(process.env["REPS"] ?? 3)
-const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 const ns = (s: number) => `${((s / (PATHS * STEPS)) * 1e9).toFixed(0)} ns per path-step`
-console.log(`backtest engine — ${PATHS} paths × ${STEPS} hourly steps; ${os.cpus()[0]?.model ?? "cpu"}, ${os.availableParallelism()} cores, node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}; engine figures are medians of ${REPS} runs; rows per block ${ROW_BLOCK ?? "all"}`)
+const x = (r: number) => `${r.toFixed(2)}×`
+console.log(`backtest engine — ${PATHS} paths × ${STEPS} hourly steps; ${os.cpus()[0]?.model ?? "cpu"}, ${os.availableParallelism()} cores, node ${process.version}, load average ${os.loadavg().map((v) => v.toFixed(1)).join(" ")}; ${REPS} repetitions; rows per block ${ROW_BLOCK ?? "all"}`)
 const cpp = cxx()
-const c = cpp?.seconds
-console.log(cpp === undefined ? "C++ loop (g++ -O2):                  skipped (no g++)" : `C++ loop (g++ -O2):                  ${cpp.seconds.toFixed(3)} s  ${ns(cpp.seconds)}  (CPU ${cpp.cpu.toFixed(3)} s)`)
 const js = plain()
 console.log(`plain JavaScript loop:               ${js.toFixed(3)} s  ${ns(js)}`)
-const vsC = (s: number) => (c ? `  (${(s / c).toFixed(2)}× the C++ loop)` : "")
-const oneCore = (normals: NormalMethod) => {
-  runShare(512, STEPS, 0, normals) // warm-up
-  const runs = Array.from({ length: REPS }, () => runShare(PATHS, STEPS, 0, normals))
-  return {
-    seconds: median(runs.map((r) => r.seconds)), cpu: median(runs.map((r) => r.cpuSeconds)), best: Math.min(...runs.map((r) => r.seconds)),
-    meanPnl: runs[0]!.meanPnl
-  }
+
+// inversion normals: one core only, for comparison
+for (let warm = 0; warm < 2; warm++) runShare(PATHS, STEPS, 0, "inversion")
+const inv = Array.from({ length: REPS }, () => runShare(PATHS, STEPS, 0, "inversion"))
+console.log(`engine, one core, inversion normals: ${median(inv.map((r) => r.seconds)).toFixed(3)} s  ${ns(median(inv.map((r) => r.seconds)))}`)
+
+for (let warm = 0; warm < 2; warm++) runShare(PATHS, STEPS, 0, "ziggurat")
+const one = await pool(1, "ziggurat"), two = await pool(2, "ziggurat")
+const reps: Array<{ c?: { seconds: number; cpu: number }; core: ReturnType<typeof runShare>; w1: Awaited<ReturnType<typeof one.run>>; w2: Awaited<ReturnType<typeof two.run>> }> = []
+for (let r = 0; r < REPS; r++) {
+  const c = cpp?.()
+  const core = runShare(PATHS, STEPS, 0, "ziggurat")
+  const w1 = await one.run()
+  const w2 = await two.run()
+  reps.push({ ...(c ? { c } : {}), core, w1, w2 })
 }
-const inv = oneCore("inversion")
-console.log(`engine, one core, inversion normals: ${inv.seconds.toFixed(3)} s  ${ns(inv.seconds)}${vsC(inv.seconds)}`)
-const one = oneCore("ziggurat")
-console.log(`engine, one core, Ziggurat normals:  ${one.seconds.toFixed(3)} s  ${ns(one.seconds)}${vsC(one.seconds)}` +
-  (cpp ? `; CPU time ${one.cpu.toFixed(2)} s, ${(one.cpu / cpp.cpu).toFixed(2)}× the C++ loop's` : ""))
-// one worker with every path, warmed the same way as the two: the like-for-like base of the parallel speed-up
-const ones = []
-for (let r = 0; r < REPS; r++) ones.push(await workers(1, "ziggurat"))
-const oneWorker = median(ones.map((t) => t.compute))
-console.log(`engine, one worker, Ziggurat:        ${oneWorker.toFixed(3)} s  ${ns(oneWorker)}${vsC(oneWorker)}`)
-const twos = []
-for (let r = 0; r < REPS; r++) twos.push(await workers(2, "ziggurat"))
-const wall = median(twos.map((t) => t.wall)), compute = median(twos.map((t) => t.compute)), cpu = median(twos.map((t) => t.cpu))
-console.log(`engine, two workers, Ziggurat:       ${compute.toFixed(3)} s  ${ns(compute)}${vsC(compute)}  (${(oneWorker / compute).toFixed(2)}× faster than one worker, ${(one.seconds / compute).toFixed(2)}× than the main thread, after the workers' start-up and warm-up)`)
-console.log(`  with the workers' start-up:        ${wall.toFixed(3)} s  ${ns(wall)}  (${(one.seconds / wall).toFixed(2)}× faster than one core)`)
-console.log(`  CPU time (the slowest worker's vs one core's; what the wall times would be with a free core each): ${cpu.toFixed(2)} s vs ${one.cpu.toFixed(2)} s, ${(one.cpu / cpu).toFixed(2)}×`)
-// the least disturbed of the runs: on a shared machine other tenants only ever add time
-const bestOneWorker = Math.min(...ones.map((t) => t.compute)), bestTwo = Math.min(...twos.map((t) => t.compute))
-console.log(`best of ${REPS} runs each: ${cpp ? `C++ ${ns(cpp.best)}, ` : ""}engine one core ${ns(one.best)}` +
-  `${cpp ? ` (${(one.best / cpp.best).toFixed(2)}× the C++ loop)` : ""}, one worker ${ns(bestOneWorker)}, two workers ${ns(bestTwo)}` +
-  ` (${(bestOneWorker / bestTwo).toFixed(2)}× faster than one worker)`)
-const same = Math.abs(twos[0]!.meanPnl - one.meanPnl) <= 1e-9 * Math.abs(one.meanPnl)
-console.log(`mean P&L: one core ${one.meanPnl.toFixed(4)}, two workers ${twos[0]!.meanPnl.toFixed(4)}${same ? " (the same paths)" : " (DIFFERENT)"}; inversion ${inv.meanPnl.toFixed(4)}`)
+await Promise.all([one.close(), two.close()])
+
+const med = (f: (r: (typeof reps)[number]) => number) => median(reps.map(f))
+const best = (f: (r: (typeof reps)[number]) => number) => Math.min(...reps.map(f))
+const line = (label: string, f: (r: (typeof reps)[number]) => number, extra = "") =>
+  console.log(`${label.padEnd(37)}${med(f).toFixed(3)} s  ${ns(med(f))}  (best ${ns(best(f))})${extra}`)
+if (cpp) line("C++ loop (g++ -O2):", (r) => r.c!.seconds, `  CPU ${med((r) => r.c!.cpu).toFixed(3)} s`)
+else console.log("C++ loop (g++ -O2):                  skipped (no g++)")
+line("engine, one core, Ziggurat normals:", (r) => r.core.seconds, cpp
+  ? `  ${x(med((r) => r.core.seconds / r.c!.seconds))} the C++ loop (CPU time ${x(med((r) => r.core.cpuSeconds / r.c!.cpu))})`
+  : "")
+line("engine, one worker, Ziggurat:", (r) => r.w1.seconds, cpp ? `  ${x(med((r) => r.w1.seconds / r.c!.seconds))} the C++ loop` : "")
+line("engine, two workers, Ziggurat:", (r) => r.w2.seconds,
+  `  ${x(med((r) => r.w1.seconds / r.w2.seconds))} faster than one worker (CPU time of the slowest worker: ${x(med((r) => r.w1.cpu / r.w2.cpu))})`)
+console.log(`  workers' start-up and warm-up (two full runs): one worker ${one.startUp.toFixed(2)} s, two workers ${two.startUp.toFixed(2)} s`)
+const pnl = reps[0]!.core.meanPnl, pnl2 = reps[0]!.w2.meanPnl
+const same = Math.abs(pnl2 - pnl) <= 1e-9 * Math.abs(pnl)
+console.log(`mean P&L: one core ${pnl.toFixed(4)}, two workers ${pnl2.toFixed(4)}${same ? " (the same paths)" : " (DIFFERENT)"}; inversion ${inv[0]!.meanPnl.toFixed(4)}`)
