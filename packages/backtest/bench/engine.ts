@@ -29,6 +29,8 @@ import type { NormalMethod } from "./engineRun.js"
 
 const PATHS = Number(process.env["PATHS"] ?? 10_000), STEPS = 720
 const REPS = Number(process.env["REPS"] ?? 5)
+const WARM = Number(process.env["WARM"] ?? 2)
+const BATCH = Number(process.env["BATCH"] ?? 3)
 const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 
 /** Builds the C++ loop; a function running it once (wall and CPU seconds, its own `std::clock`), or undefined without g++. */
@@ -96,7 +98,7 @@ const pool = async (n: number, normals: NormalMethod) => {
   const workers = Array.from({ length: n }, (_, w) => {
     const first = w * share
     const paths = Math.min(share, PATHS - first)
-    const worker = new Worker(url, { workerData: { paths, steps: STEPS, firstPath: first, normals } })
+    const worker = new Worker(url, { workerData: { paths, steps: STEPS, firstPath: first, normals, warm: WARM } })
     const ready = new Promise<void>((resolve, reject) => {
       worker.once("message", () => resolve())
       worker.once("error", reject)
@@ -110,11 +112,11 @@ const pool = async (n: number, normals: NormalMethod) => {
     const results = await Promise.all(workers.map(({ worker, paths }) => new Promise<{ meanPnl: number; cpuSeconds: number; paths: number }>((resolve, reject) => {
       worker.once("message", (r: { meanPnl: number; cpuSeconds: number }) => resolve({ ...r, paths }))
       worker.once("error", reject)
-      worker.postMessage("go")
+      worker.postMessage(BATCH)
     })))
-    const seconds = Number(process.hrtime.bigint() - go) / 1e9
+    const seconds = Number(process.hrtime.bigint() - go) / 1e9 / BATCH
     // the slowest worker's CPU time: the wall time the run would take with a free core per worker
-    return { seconds, cpu: Math.max(...results.map((r) => r.cpuSeconds)), meanPnl: results.reduce((a, r) => a + r.meanPnl * r.paths, 0) / PATHS }
+    return { seconds, cpu: Math.max(...results.map((r) => r.cpuSeconds)) / BATCH, meanPnl: results.reduce((a, r) => a + r.meanPnl * r.paths, 0) / PATHS }
   }
   return { startUp, run, close: () => Promise.all(workers.map(({ worker }) => worker.terminate())) }
 }
@@ -127,16 +129,28 @@ const js = plain()
 console.log(`plain JavaScript loop:               ${js.toFixed(3)} s  ${ns(js)}`)
 
 // inversion normals: one core only, for comparison
-for (let warm = 0; warm < 2; warm++) runShare(PATHS, STEPS, 0, "inversion")
+for (let w = 0; w < WARM; w++) runShare(PATHS, STEPS, 0, "inversion")
 const inv = Array.from({ length: REPS }, () => runShare(PATHS, STEPS, 0, "inversion"))
 console.log(`engine, one core, inversion normals: ${median(inv.map((r) => r.seconds)).toFixed(3)} s  ${ns(median(inv.map((r) => r.seconds)))}`)
 
-for (let warm = 0; warm < 2; warm++) runShare(PATHS, STEPS, 0, "ziggurat")
+for (let w = 0; w < WARM; w++) runShare(PATHS, STEPS, 0, "ziggurat")
+/** `BATCH` runs back to back: seconds and CPU seconds per run. */
+function batch(run: () => { seconds: number; cpuSeconds: number; meanPnl: number }) {
+  let seconds = 0, cpuSeconds = 0, meanPnl = NaN, cpu = 0
+  for (let b = 0; b < BATCH; b++) {
+    const r = run()
+    seconds += r.seconds
+    cpuSeconds += r.cpuSeconds
+    meanPnl = r.meanPnl
+  }
+  cpu = cpuSeconds / BATCH
+  return { seconds: seconds / BATCH, cpuSeconds: cpu, cpu, meanPnl }
+}
 const one = await pool(1, "ziggurat"), two = await pool(2, "ziggurat")
-const reps: Array<{ c?: { seconds: number; cpu: number }; core: ReturnType<typeof runShare>; w1: Awaited<ReturnType<typeof one.run>>; w2: Awaited<ReturnType<typeof two.run>> }> = []
+const reps: Array<{ c?: { seconds: number; cpu: number }; core: ReturnType<typeof batch>; w1: Awaited<ReturnType<typeof one.run>>; w2: Awaited<ReturnType<typeof two.run>> }> = []
 for (let r = 0; r < REPS; r++) {
-  const c = cpp?.()
-  const core = runShare(PATHS, STEPS, 0, "ziggurat")
+  const c = cpp ? batch(() => { const r = cpp(); return { ...r, cpuSeconds: r.cpu, meanPnl: NaN } }) : undefined
+  const core = batch(() => runShare(PATHS, STEPS, 0, "ziggurat"))
   const w1 = await one.run()
   const w2 = await two.run()
   reps.push({ ...(c ? { c } : {}), core, w1, w2 })
@@ -155,7 +169,7 @@ line("engine, one core, Ziggurat normals:", (r) => r.core.seconds, cpp
 line("engine, one worker, Ziggurat:", (r) => r.w1.seconds, cpp ? `  ${x(med((r) => r.w1.seconds / r.c!.seconds))} the C++ loop` : "")
 line("engine, two workers, Ziggurat:", (r) => r.w2.seconds,
   `  ${x(med((r) => r.w1.seconds / r.w2.seconds))} faster than one worker (CPU time of the slowest worker: ${x(med((r) => r.w1.cpu / r.w2.cpu))})`)
-console.log(`  workers' start-up and warm-up (two full runs): one worker ${one.startUp.toFixed(2)} s, two workers ${two.startUp.toFixed(2)} s`)
+console.log(`  workers' start-up and warm-up (${WARM} full runs): one worker ${one.startUp.toFixed(2)} s, two workers ${two.startUp.toFixed(2)} s`)
 const pnl = reps[0]!.core.meanPnl, pnl2 = reps[0]!.w2.meanPnl
 const same = Math.abs(pnl2 - pnl) <= 1e-9 * Math.abs(pnl)
 console.log(`mean P&L: one core ${pnl.toFixed(4)}, two workers ${pnl2.toFixed(4)}${same ? " (the same paths)" : " (DIFFERENT)"}; inversion ${inv[0]!.meanPnl.toFixed(4)}`)
