@@ -110,6 +110,8 @@ export const live = Command.make(
           crossSpread: false,
           prefix: "hk",
           clock: "wall",
+          // a point per tick for as long as it runs: the journal is the record, the result keeps the latest
+          pointsKept: 1_000,
           ...(config.killSwitch !== undefined ? { killSwitch: config.killSwitch as never } : {}),
           onDecision: (d) =>
             flags.status

@@ -55,6 +55,11 @@ export interface ReplayConfig {
   readonly crossSpread?: boolean
   readonly deliveryFeeRate?: number
   readonly start?: Engine.EngineConfig["start"]
+  /**
+   * Keep only the last this many decision points in the result (a live loop that runs for weeks, one point per
+   * tick, should not grow without bound); default every one.
+   */
+  readonly pointsKept?: number
 }
 
 /**

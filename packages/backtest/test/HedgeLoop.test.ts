@@ -42,6 +42,19 @@ describe("HedgeLoop", () => {
     }
   })
 
+  it("keeps only the last pointsKept decision points, the run otherwise unchanged", async () => {
+    const events = tape()
+    const all = replayAtOnce(events, config())
+    for (const kept of [1, 7, 25, all.points.length, all.points.length + 5]) {
+      const some = replayAtOnce(events, { ...config(), pointsKept: kept })
+      expect(some.points).toEqual(all.points.slice(-kept))
+      expect(Array.from(some.engine.pnl())).toEqual(Array.from(all.engine.pnl()))
+    }
+    for (const bad of [0, -3, 2.5, NaN]) {
+      expect(() => replayAtOnce(events, { ...config(), pointsKept: bad })).toThrow(/pointsKept/)
+    }
+  })
+
   it("sends each decision as a market order with its intent id and records the venue's answer", async () => {
     const venue = BacktestVenue.make({ hedge, costs })
     const result = await run(HedgeLoop.run(Stream.fromIterable(tape()), { ...config(), orderIdPrefix: "t1" }).pipe(BacktestVenue.provide(venue)))

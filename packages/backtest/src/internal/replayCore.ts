@@ -53,6 +53,10 @@ export interface ReplayCore {
 
 export const make = (config: ReplayConfig, executor: Engine.Executor): ReplayCore => {
   if (config.legs.length === 0) throw new InvalidInput({ field: "legs", value: [], expected: "at least one option to hold" })
+  const kept = config.pointsKept ?? Infinity
+  if (!(kept === Infinity || (Number.isInteger(kept) && kept > 0))) {
+    throw new InvalidInput({ field: "pointsKept", value: config.pointsKept, expected: "a whole number of points > 0 (or none: keep every one)" })
+  }
   const wanted = new Map(config.legs.map((l) => [l.symbol, l.quantity]))
   const hedgeSymbol = config.hedge.symbol
   const instruments = new Map<string, Instrument.OptionInstrument>()
@@ -64,6 +68,9 @@ export const make = (config: ReplayConfig, executor: Engine.Executor): ReplayCor
   let index = NaN, perp = NaN, scale = NaN
   let engine: Engine.Engine | undefined
   let legs: Array<Instrument.OptionInstrument> = []
+  // each leg's expiry's smile, kept current as snapshots arrive: a decision reads it for every leg, and a Map lookup
+  // by expiry boxes the time (an allocation per leg and decision)
+  let legSmiles: Array<Smile | undefined> = []
   let groupTime = NaN, groupHasPrice = false
   let openedMs = NaN, endedMs = NaN, count = 0, done = false
   let decidedAt = NaN
@@ -80,7 +87,7 @@ export const make = (config: ReplayConfig, executor: Engine.Executor): ReplayCor
     if (config.hedge.kind !== "spot" && !(perp > 0)) return false
     for (let k = 0; k < legs.length; k++) {
       const leg = legs[k]!
-      const smile = smiles.get(leg.expiryMs)
+      const smile = legSmiles[k]
       if (smile === undefined) return false
       const F = S * (smile.forward / smile.index)
       market.forward[k]![0] = F
@@ -95,6 +102,8 @@ export const make = (config: ReplayConfig, executor: Engine.Executor): ReplayCor
 
   const record = (t: number): void => {
     const e = engine!
+    // drop the oldest in batches: amortised O(1) per point, at most twice `kept` held
+    if (points.length >= 2 * kept) points.splice(0, points.length - kept + 1)
     points.push({
       timeMs: t,
       spot: market.spot[0]!,
@@ -111,6 +120,7 @@ export const make = (config: ReplayConfig, executor: Engine.Executor): ReplayCor
       if (i === undefined) throw new InvalidInput({ field: "legs", value: l.symbol, expected: "an option quoted in the data at the opening" })
       return i
     })
+    legSmiles = legs.map((l) => smiles.get(l.expiryMs))
     market.forward = legs.map(() => one())
     market.vol = legs.map(() => one())
     if (config.spot === "perpetual") scale = index / perp
@@ -192,6 +202,7 @@ export const make = (config: ReplayConfig, executor: Engine.Executor): ReplayCor
         if (s === undefined || s.timeMs !== event.timeMs) {
           s = { timeMs: event.timeMs, forward: event.forward, index: event.index ?? index, strikes: [], vols: [], logStrikes: undefined }
           smiles.set(event.expiryMs, s)
+          for (let k = 0; k < legs.length; k++) if (legs[k]!.expiryMs === event.expiryMs) legSmiles[k] = s
         }
         // one vol per strike: the out-of-the-money side's (calls above the forward, puts below)
         const otm = event.optionType === "call" ? event.strike >= event.forward : event.strike < event.forward
@@ -251,7 +262,7 @@ export const make = (config: ReplayConfig, executor: Engine.Executor): ReplayCor
       if (engine === undefined) {
         throw new InvalidInput({ field: "events", value: count, expected: `quotes of ${config.legs.map((l) => l.symbol).join(", ")}, an index and the hedge's price at or after ${new Date(config.openMs).toISOString()}` })
       }
-      return { engine, legs, points, openedMs, endedMs, settlements, events: count }
+      return { engine, legs, points: points.length > kept ? points.slice(-kept) : points, openedMs, endedMs, settlements, events: count }
     }
   }
 }
