@@ -8,15 +8,18 @@
  *   runner, the cost model, exact accounting; attribution off) on one core with the paths' normals by inversion
  *   and by the Ziggurat, and with the Ziggurat on one and on two `worker_threads`.
  *
- * Every engine is warmed by two full runs first: a fresh thread's code keeps being re-optimized in the background
- * through its first two runs, and on two cores those compile threads take CPU from two workers.
+ * Every engine is warmed by WARM full runs first: a fresh thread's code keeps being re-optimized in the background
+ * through its first runs, and on two cores those compile threads take CPU from two workers. Each contestant then
+ * times BATCH runs back to back, as a pool's worker runs job after job (an engine idle for a second runs its next
+ * run slower).
  *
  * The machine's speed drifts (it is shared), so each repetition runs the C++ loop, the engine on one core, one worker
  * and two workers back to back, and the ratios are taken within a repetition; the figures are medians over the
  * repetitions, with the best run of each beside them.
  *
- * Environment: PATHS (default 10,000), REPS (repetitions; default 5), ROW_BLOCK (the engine's `rowBlock`, rows per
- * block of a step; default all rows in one block).
+ * Environment: PATHS (default 10,000), REPS (repetitions; default 5), WARM (warm-up runs; default 2), BATCH (runs
+ * timed together; default 3), ROW_BLOCK (the engine's `rowBlock`, rows per block of a step; default all rows in one
+ * block).
  *
  *   cd packages/backtest && npx -y pnpm@10.34.9 run bench
  */
@@ -136,14 +139,14 @@ console.log(`engine, one core, inversion normals: ${median(inv.map((r) => r.seco
 for (let w = 0; w < WARM; w++) runShare(PATHS, STEPS, 0, "ziggurat")
 /** `BATCH` runs back to back: seconds and CPU seconds per run. */
 function batch(run: () => { seconds: number; cpuSeconds: number; meanPnl: number }) {
-  let seconds = 0, cpuSeconds = 0, meanPnl = NaN, cpu = 0
+  let seconds = 0, cpuSeconds = 0, meanPnl = NaN
   for (let b = 0; b < BATCH; b++) {
     const r = run()
     seconds += r.seconds
     cpuSeconds += r.cpuSeconds
     meanPnl = r.meanPnl
   }
-  cpu = cpuSeconds / BATCH
+  const cpu = cpuSeconds / BATCH
   return { seconds: seconds / BATCH, cpuSeconds: cpu, cpu, meanPnl }
 }
 const one = await pool(1, "ziggurat"), two = await pool(2, "ziggurat")
