@@ -265,7 +265,12 @@ const sameColumns = (a: EuropeanBatch, b: EuropeanBatch): boolean =>
 const locate = (input: EuropeanBatch, vol: Float64Array | undefined, out: GreeksColumns, status: Uint8Array): InPlace | undefined => {
   const kernel = vol === undefined ? undefined : kernels.get(input.forward.buffer)
   if (kernel === undefined || vol === undefined || !inKernel(kernel, input, vol, out, status)) return undefined
-  const whole: Frame = { ...input, vol, out, status }
+  // the frames' one shape (as layFrame and jsFrame make them), not a spread of the caller's object: a spread takes
+  // its shape from whatever object the caller passed, and the code reading frames would see a new one per caller
+  const whole: Frame = {
+    length: input.length, isCall: input.isCall, forward: input.forward, strike: input.strike, expiry: input.expiry, rate: input.rate,
+    vol, out, status
+  }
   const found = { kernel, vol, out, status, whole, at: offsets(whole, noOffsets()) }
   located.set(input, found)
   return found
