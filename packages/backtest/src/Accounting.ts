@@ -97,7 +97,7 @@ export const make = (
     holdings,
     coin: held(start.coin ?? 0),
     usd: held(start.usd ?? 0),
-    legs: holdings.legs.map(() => held()),
+    legs: Array.from(holdings.legs, () => held()),
     // a hedge held from before (a live loop restarting): marked from its first price on, as if opened there
     hedge: held(start.hedge ?? 0),
     hedgeRef: held(NaN),

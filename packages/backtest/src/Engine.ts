@@ -219,13 +219,51 @@ const check = (config: EngineConfig): void => {
  * @since 0.1.0
  * @category constructors
  */
+// The loops that run once per engine over every path (opening the legs, settling them) are module functions: an
+// engine's own functions are new closures for each engine, and a hot loop in one is compiled again, on the stack, for
+// each of them; these are compiled once per thread.
+
+/** Path rows open leg `k` (`n` contracts) at its mark, plus half the spread and the taker fee. */
+const openLegRows = (
+  account: Accounting.Account,
+  k: number,
+  n: number,
+  paths: number,
+  spot: Float64Array,
+  forward: Float64Array,
+  price: Float64Array,
+  multiplier: number,
+  inverse: boolean,
+  half: number,
+  fees: Costs.OptionFees | undefined
+): void => {
+  for (let i = 0; i < paths; i++) {
+    const S = spot[i]!, F = forward[i]!
+    const usd = price[i]! * multiplier
+    const mark = inverse ? usd / F : usd
+    const paid = mark + Math.sign(n) * half
+    const fee = fees === undefined ? 0 : Costs.optionFee(fees, "taker", n, Math.max(paid, 0), multiplier, inverse ? 1 : S)
+    Accounting.tradeOption(account, i, k, n, paid, mark, fee)
+  }
+}
+
+/** Path rows settle leg `k` at their delivery prices. */
+const settleLegRows = (account: Accounting.Account, k: number, paths: number, delivery: Float64Array, feeRate: number): void => {
+  for (let i = 0; i < paths; i++) Accounting.settleOption(account, i, k, delivery[i]!, feeRate)
+}
+
+/** Path rows settle the hedge future at their delivery prices. */
+const settleFutureRows = (account: Accounting.Account, paths: number, delivery: Float64Array): void => {
+  for (let i = 0; i < paths; i++) Accounting.settleFuture(account, i, delivery[i]!)
+}
+
 export const make = (config: EngineConfig, paths: number): Engine => {
   check(config)
   const { holdings, policy, accounting } = config
   const legs = holdings.legs
   const L = legs.length
   const h = holdings.hedge
-  const inverse = legs.map((l) => l.settlement === "inverse")
+  const inverse = Array.from(legs, (l) => l.settlement === "inverse")
   // Without the attribution a step's row pass runs in WebAssembly where there is a runtime for it: the columns it
   // reads and writes are then allocated in its memory (the account's balances and positions, the totals, the
   // policy's inputs from the book, staging for the market and the legs' Greeks).
@@ -242,7 +280,7 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   // leg's columns a one-row view of it (a call into the kernel costs more than a row).
   const single = paths === 1 && L > 1 ? Black76.makeWasmColumns(L) : undefined
   const view = <A extends Float64Array | Uint8Array>(column: A, k: number): A => column.subarray(k, k + 1) as A
-  const frames = legs.map((l, k) => {
+  const frames = Array.from(legs, (l, k) => {
     const c: Black76.WasmColumns = single === undefined
       ? Black76.makeWasmColumns(paths)
       : {
@@ -262,13 +300,13 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     c.input.rate.fill(0)
     return c
   })
-  const expiry = frames.map((c) => c.input.expiry)
-  const greeks = frames.map((c) => c.out)
-  const live = legs.map(() => true)
+  const expiry = Array.from(frames, (c) => c.input.expiry)
+  const greeks = Array.from(frames, (c) => c.out)
+  const live = Array.from(legs, () => true)
   // per leg, for the row loops: the Greeks' columns, the multiplier, the expiry, and per step the time to expiry
   // (years) and whether the leg settles within a day
-  const priceOf = greeks.map((g) => g.price), deltaOf = greeks.map((g) => g.delta), gammaOf = greeks.map((g) => g.gamma)
-  const vegaOf = greeks.map((g) => g.vega), thetaOf = greeks.map((g) => g.theta)
+  const priceOf = Array.from(greeks, (g) => g.price), deltaOf = Array.from(greeks, (g) => g.delta), gammaOf = Array.from(greeks, (g) => g.gamma)
+  const vegaOf = Array.from(greeks, (g) => g.vega), thetaOf = Array.from(greeks, (g) => g.theta)
   const multiplier = Float64Array.from(legs, (l) => l.multiplier)
   const expiryMs = Float64Array.from(legs, (l) => l.expiryMs)
   const inverseLeg = Uint8Array.from(inverse, (x) => (x ? 1 : 0))
@@ -285,8 +323,8 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   const prevS = col(), prevW = col(), prevD = col(), prevG = col(), prevTH = col()
   const prevEq = col(), refVol = held()
   // per leg (position-weighted, USD): vega, vanna, volga and the vol, now and at the previous step
-  const legVega = legs.map(() => col()), legVanna = legs.map(() => col()), legVolga = legs.map(() => col()), legVol = legs.map(() => col())
-  const prevLegVega = legs.map(() => col()), prevLegVanna = legs.map(() => col()), prevLegVolga = legs.map(() => col()), prevLegVol = legs.map(() => col())
+  const legVega = Array.from(legs, () => col()), legVanna = Array.from(legs, () => col()), legVolga = Array.from(legs, () => col()), legVol = Array.from(legs, () => col())
+  const prevLegVega = Array.from(legs, () => col()), prevLegVanna = Array.from(legs, () => col()), prevLegVolga = Array.from(legs, () => col()), prevLegVol = Array.from(legs, () => col())
   let prevT = NaN
   const equity0 = col()
 
@@ -393,7 +431,7 @@ export const make = (config: EngineConfig, paths: number): Engine => {
 
   // Views of each leg's kernel columns on a block of rows [lo, hi), made on first use (the kernel computes views
   // of its own memory in place).
-  const blockFrames: Array<Map<number, Black76.WasmColumns>> = legs.map(() => new Map())
+  const blockFrames: Array<Map<number, Black76.WasmColumns>> = Array.from(legs, () => new Map())
   const blockFrame = (k: number, lo: number, hi: number): Black76.WasmColumns => {
     let f = blockFrames[k]!.get(lo)
     if (f === undefined) {
@@ -636,9 +674,9 @@ export const make = (config: EngineConfig, paths: number): Engine => {
   // The book's pass (see internal/bookWasm.ts): its staging columns, and the offsets that do not change
   const stage = book === undefined ? undefined : {
     spot: book.column(), mark: book.column(),
-    forward: legs.map(() => book.column()), vol: legs.map(() => book.column()),
-    price: legs.map(() => book.column()), delta: legs.map(() => book.column()), gamma: legs.map(() => book.column()),
-    vega: legs.map(() => book.column())
+    forward: Array.from(legs, () => book.column()), vol: Array.from(legs, () => book.column()),
+    price: Array.from(legs, () => book.column()), delta: Array.from(legs, () => book.column()), gamma: Array.from(legs, () => book.column()),
+    vega: Array.from(legs, () => book.column())
   }
   if (book !== undefined) {
     const a = book.args
@@ -907,14 +945,7 @@ export const make = (config: EngineConfig, paths: number): Engine => {
       for (let k = 0; k < L; k++) {
         const n = config.positions[k]!
         if (n === 0) continue
-        for (let i = 0; i < paths; i++) {
-          const S = m.spot[i]!, F = m.forward[k]![i]!
-          const usd = greeks[k]!.price[i]! * legs[k]!.multiplier
-          const mark = inverse[k] ? usd / F : usd
-          const price = mark + Math.sign(n) * half
-          const fee = config.optionFees === undefined ? 0 : Costs.optionFee(config.optionFees, "taker", n, Math.max(price, 0), legs[k]!.multiplier, inverse[k] ? 1 : S)
-          Accounting.tradeOption(account, i, k, n, price, mark, fee)
-        }
+        openLegRows(account, k, n, paths, m.spot, m.forward[k]!, greeks[k]!.price, legs[k]!.multiplier, inverse[k]!, half, config.optionFees)
       }
       value(m)
       if (attributing) {
@@ -994,9 +1025,9 @@ export const make = (config: EngineConfig, paths: number): Engine => {
     settle: (expiryMs, delivery) => {
       for (let k = 0; k < L; k++) {
         if (legs[k]!.expiryMs !== expiryMs) continue
-        for (let i = 0; i < paths; i++) Accounting.settleOption(account, i, k, delivery[i]!, config.deliveryFeeRate ?? 0)
+        settleLegRows(account, k, paths, delivery, config.deliveryFeeRate ?? 0)
       }
-      if (h.kind === "future" && h.expiryMs === expiryMs) for (let i = 0; i < paths; i++) Accounting.settleFuture(account, i, delivery[i]!)
+      if (h.kind === "future" && h.expiryMs === expiryMs) settleFutureRows(account, paths, delivery)
     },
     equity: () => {
       const out = col()

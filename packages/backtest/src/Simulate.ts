@@ -85,7 +85,7 @@ export const run = (source: PathSource, config: SimulationConfig): Engine.Engine
   const times = source.times
   const toMs = (years: number) => startMs + Math.round(years * YEAR_MS)
   if (!(config.impliedVol > 0 && config.impliedVol < 10)) throw new InvalidInput({ field: "impliedVol", value: config.impliedVol, expected: "a vol in (0, 10) (decimal)" })
-  const legs: Array<Instrument.OptionInstrument> = config.legs.map((l, k) => {
+  const legs: Array<Instrument.OptionInstrument> = Array.from(config.legs, (l, k) => {
     const expiryMs = toMs(l.expiryYears)
     if (!Array.prototype.some.call(times, (t: number) => toMs(t) === expiryMs)) {
       throw new InvalidInput({ field: `legs[${k}].expiryYears`, value: l.expiryYears, expected: "a time on the simulation grid (the leg settles there)" })
@@ -97,7 +97,7 @@ export const run = (source: PathSource, config: SimulationConfig): Engine.Engine
   })
   const engine = Engine.make({
     holdings: { legs, hedge: config.hedge },
-    positions: config.legs.map((l) => l.quantity),
+    positions: Array.from(config.legs, (l) => l.quantity),
     accounting: config.accounting,
     policy: config.policy,
     hedge: config.costs,
@@ -109,17 +109,17 @@ export const run = (source: PathSource, config: SimulationConfig): Engine.Engine
   // in the engine's memory where it has room: read each step without a copy
   const spot = engine.marketColumn()
   const flat = engine.marketColumn().fill(config.impliedVol)
-  const vol = legs.map(() => flat)
-  const forward = legs.map(() => spot)
+  const vol = Array.from(legs, () => flat)
+  const forward = Array.from(legs, () => spot)
   const market = (k: number): Engine.StepMarket => ({ timeMs: toMs(times[k]!), spot, mark: spot, forward, vol })
-  const expiries = [...new Set(legs.map((l) => l.expiryMs))]
+  const expiries = Array.from(new Set(Array.from(legs, (l) => l.expiryMs)))
   const windowMin = config.settlementWindowMinutes ?? 30
   if (!(windowMin >= 0 && windowMin < Infinity)) {
     throw new InvalidInput({ field: "settlementWindowMinutes", value: windowMin, expected: "a window ≥ 0 (minutes)" })
   }
   const windowMs = windowMin * 60_000
   // running sums of the index over each expiry's window, per path
-  const twapSum = expiries.map(() => new Float64Array(n)), twapCount = expiries.map(() => 0)
+  const twapSum = Array.from(expiries, () => new Float64Array(n)), twapCount = Array.from(expiries, () => 0)
   const delivery = new Float64Array(n)
   const fundEveryMs = config.funding ? config.funding.intervalHours * 3_600_000 : Infinity
   source.read(spot)
