@@ -92,7 +92,7 @@ export const make = (config: ReplayConfig, executor: Engine.Executor): ReplayCor
       const F = S * (smile.forward / smile.index)
       market.forward[k]![0] = F
       const x = config.smile === "sticky-strike" ? leg.strike : Math.log(leg.strike / F)
-      const xs = config.smile === "sticky-strike" ? smile.strikes : (smile.logStrikes ??= smile.strikes.map((K) => Math.log(K / smile.forward)))
+      const xs = config.smile === "sticky-strike" ? smile.strikes : (smile.logStrikes ??= Array.from(smile.strikes, (K) => Math.log(K / smile.forward)))
       market.vol[k]![0] = interpolate(xs, smile.vols, x)
     }
     return true
@@ -115,19 +115,19 @@ export const make = (config: ReplayConfig, executor: Engine.Executor): ReplayCor
   }
 
   const open = (t: number): void => {
-    legs = config.legs.map((l) => {
+    legs = Array.from(config.legs, (l) => {
       const i = instruments.get(l.symbol)
       if (i === undefined) throw new InvalidInput({ field: "legs", value: l.symbol, expected: "an option quoted in the data at the opening" })
       return i
     })
-    legSmiles = legs.map((l) => smiles.get(l.expiryMs))
-    market.forward = legs.map(() => one())
-    market.vol = legs.map(() => one())
+    legSmiles = Array.from(legs, (l) => smiles.get(l.expiryMs))
+    market.forward = Array.from(legs, () => one())
+    market.vol = Array.from(legs, () => one())
     if (config.spot === "perpetual") scale = index / perp
     if (!fill()) return
     engine = Engine.make({
       holdings: { legs, hedge: config.hedge },
-      positions: legs.map((l) => wanted.get(l.symbol)!),
+      positions: Array.from(legs, (l) => wanted.get(l.symbol)!),
       accounting: config.accounting,
       policy: config.policy,
       hedge: config.costs,
