@@ -59,6 +59,7 @@
  *
  * @internal
  */
+import { halveUntilAgreed } from "./nested.js"
 
 /** Halvings of the step after the first lattice. */
 export const MAX_LEVELS = 10
@@ -179,6 +180,8 @@ function node(): void {
 // Running sums over all lattices so far: values and envelopes (weights 1, ½ at y = 0).
 const sums = new Float64Array(5)
 const envSums = new Float64Array(5)
+/** The finest lattice's H·Σ of each integrand. */
+const last = new Float64Array(5)
 const prev = new Float64Array(5)
 let nodes = 0
 
@@ -209,6 +212,14 @@ const tailDone = (): boolean => {
  * Sums the lattice y = (i + shift)·H, i ≥ 0 (H = st[S.STEP], shift = st[S.SHIFT]), at least as far as the coarser
  * lattices went; false on a budget.
  */
+/** The midpoints of the lattice of step `H` (the step then halved), for {@link halveUntilAgreed}. */
+const refineFourier = (H: number): boolean => {
+  st[S.SHIFT] = 0.5
+  if (!lattice()) return false
+  st[S.STEP] = 0.5 * H
+  return true
+}
+
 function lattice(): boolean {
   const high = st[S.Y_HIGH]!, H = st[S.STEP]!, shift = st[S.SHIFT]!
   for (let i = 0; ; i++) {
@@ -354,43 +365,20 @@ export function fourier(greeks: boolean): boolean {
   envSums.fill(0)
   nodes = 0
   st[S.Y_HIGH] = 0
-  let H: number = C.H0
-  st[S.STEP] = H
+  st[S.STEP] = C.H0
   st[S.SHIFT] = 0
   if (!lattice()) return fail()
-  let last0 = H * sums[0]!, last1 = H * sums[1]!, last2 = H * sums[2]!, last3 = H * sums[3]!, last4 = H * sums[4]!
-  let converged = false
-  let level = 0
-  while (level < MAX_LEVELS) {
-    level++
-    st[S.SHIFT] = 0.5
-    if (!lattice()) return fail()
-    H *= 0.5
-    st[S.STEP] = H
-    const s0 = H * sums[0]!, s1 = H * sums[1]!, s2 = H * sums[2]!, s3 = H * sums[3]!, s4 = H * sums[4]!
-    converged = Math.abs(s0 - last0) <= C.AGREE * H * envSums[0]! &&
-      (!greeks ||
-        (Math.abs(s1 - last1) <= C.AGREE * H * envSums[1]! &&
-          (!gammaOn || Math.abs(s2 - last2) <= C.AGREE * H * envSums[2]!) &&
-          Math.abs(s3 - last3) <= C.AGREE * H * envSums[3]! &&
-          Math.abs(s4 - last4) <= C.AGREE * H * envSums[4]!))
-    last0 = s0
-    last1 = s1
-    last2 = s2
-    last3 = s3
-    last4 = s4
-    if (converged) break
-  }
-  if (!converged) return fail()
+  const levels = halveUntilAgreed(C.H0, refineFourier, sums, envSums, greeks, gammaOn, C.AGREE, MAX_LEVELS, last)
+  if (levels < 0) return fail()
   // (1/2πi)∫ f dw = (1/π)∫₀^∞ Im[f w'] dy; U = F·e^{ψ(α)}·J₀ (a premium whose scale underflows is 0)
   const scale = Math.exp(psiA) / Math.PI
-  fourierOut[0] = Math.max(0, F * scale * last0)
-  fourierOut[1] = scale * last1
-  fourierOut[2] = gammaOn ? (scale * last2) / F : Infinity
-  fourierOut[3] = F * scale * last3
-  fourierOut[4] = F * scale * last4
+  fourierOut[0] = Math.max(0, F * scale * last[0]!)
+  fourierOut[1] = scale * last[1]!
+  fourierOut[2] = gammaOn ? (scale * last[2]!) / F : Infinity
+  fourierOut[3] = F * scale * last[3]!
+  fourierOut[4] = F * scale * last[4]!
   fourierOut[5] = side
   fourierOut[6] = nodes
-  fourierOut[7] = level + 1
+  fourierOut[7] = levels + 1
   return true
 }

@@ -72,6 +72,7 @@
  * @internal
  */
 import { expm1MinusX, logDensityConstant, logMinusDigamma } from "./gamma.js"
+import { halveUntilAgreed } from "./nested.js"
 import { INV_SQRT_2PI, millsPair, millsRatioPair } from "./normal.js"
 
 /**
@@ -240,6 +241,8 @@ function node(): void {
 // Running sums over all lattices so far: values (B, D, G, V, T) and envelopes.
 const sums = new Float64Array(5)
 const envSums = new Float64Array(5)
+/** The finest lattice's H·Σ of each integrand. */
+const last = new Float64Array(5)
 const prev = new Float64Array(5)
 const saved = new Float64Array(5)
 let nodes = 0
@@ -276,6 +279,9 @@ const tailDone = (count: number): boolean => {
  * Sums the lattice y = (i + shift)·H outwards from the index nearest `start`, each side at least as far as the
  * coarser lattices went; false when the node budget runs out.
  */
+/** The midpoints of the lattice of step `H` anchored where the scan started it, for {@link halveUntilAgreed}. */
+const refineTimeChange = (H: number): boolean => lattice(H, 0.5, st[S.START]!)
+
 function lattice(H: number, shift: number, start: number): boolean {
   const count = greeksOn ? 5 : 1
   const i0 = Math.round(start / H - shift)
@@ -444,38 +450,17 @@ export function integrate(greeks: boolean): boolean {
   }
   const h0 = Math.min(0.3, 0.9 / Math.sqrt(a))
   if (!lattice(h0, 0, start)) return fail()
-  let last0 = h0 * sums[0]!, last1 = h0 * sums[1]!, last2 = h0 * sums[2]!, last3 = h0 * sums[3]!, last4 = h0 * sums[4]!
-  let H = h0
-  let converged = false
-  let level = 0
-  while (level < MAX_LEVELS) {
-    level++
-    if (!lattice(H, 0.5, start)) return fail()
-    H *= 0.5
-    const s0 = H * sums[0]!, s1 = H * sums[1]!, s2 = H * sums[2]!, s3 = H * sums[3]!, s4 = H * sums[4]!
-    converged = Math.abs(s0 - last0) <= C.AGREE * H * envSums[0]! &&
-      (!greeks ||
-        (Math.abs(s1 - last1) <= C.AGREE * H * envSums[1]! &&
-          (!gammaOn || Math.abs(s2 - last2) <= C.AGREE * H * envSums[2]!) &&
-          Math.abs(s3 - last3) <= C.AGREE * H * envSums[3]! &&
-          Math.abs(s4 - last4) <= C.AGREE * H * envSums[4]!))
-    last0 = s0
-    last1 = s1
-    last2 = s2
-    last3 = s3
-    last4 = s4
-    if (converged) break
-  }
-  if (!converged) return fail()
+  const levels = halveUntilAgreed(h0, refineTimeChange, sums, envSums, greeks, gammaOn, C.AGREE, MAX_LEVELS, last)
+  if (levels < 0) return fail()
   const limit = zeroK ? (side * F) / (2 * K) : 0
-  integralsOut[0] = last0
-  integralsOut[1] = last1 + limit
-  integralsOut[2] = gammaOn ? last2 : Infinity
-  integralsOut[3] = last3
+  integralsOut[0] = last[0]!
+  integralsOut[1] = last[1]! + limit
+  integralsOut[2] = gammaOn ? last[2]! : Infinity
+  integralsOut[3] = last[3]!
   // E[±e^m/2 × ∂m/∂T]: ω·limit at fixed G; (ω + β/c)·limit in y, as E[F_G·G] = F·T/c
-  integralsOut[4] = last4 + (thetaInY ? omega + beta / mc : omega) * limit
+  integralsOut[4] = last[4]! + (thetaInY ? omega + beta / mc : omega) * limit
   integralsOut[5] = side
   integralsOut[6] = nodes
-  integralsOut[7] = level + 1
+  integralsOut[7] = levels + 1
   return true
 }
