@@ -27,7 +27,7 @@ import { execFileSync } from "node:child_process"
 import { existsSync, mkdirSync } from "node:fs"
 import * as os from "node:os"
 import { Worker } from "node:worker_threads"
-import { DAYS, K, ROW_BLOCK, S0, VOL, runShare } from "./engineRun.js"
+import { batch, DAYS, K, ROW_BLOCK, S0, VOL, runShare } from "./engineRun.js"
 import type { NormalMethod } from "./engineRun.js"
 
 const PATHS = Number(process.env["PATHS"] ?? 10_000), STEPS = 720
@@ -37,7 +37,7 @@ const BATCH = Number(process.env["BATCH"] ?? 3)
 const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 
 /** Builds the C++ loop; a function running it once (wall and CPU seconds, its own `std::clock`), or undefined without g++. */
-const cxx = (): (() => { seconds: number; cpu: number }) | undefined => {
+const cxx = (): (() => { seconds: number; cpuSeconds: number; meanPnl: number }) | undefined => {
   const src = new URL("../bench/loop.cpp", import.meta.url).pathname
   const dir = `${process.cwd()}/.cache/bench`
   mkdirSync(dir, { recursive: true })
@@ -47,8 +47,8 @@ const cxx = (): (() => { seconds: number; cpu: number }) | undefined => {
     return undefined
   }
   return () => {
-    const [seconds, , cpu] = execFileSync(`${dir}/loop`, [String(PATHS), String(STEPS)], { encoding: "utf8" }).trim().split(" ").map(Number)
-    return { seconds: seconds!, cpu: cpu! }
+    const [seconds, meanPnl, cpuSeconds] = execFileSync(`${dir}/loop`, [String(PATHS), String(STEPS)], { encoding: "utf8" }).trim().split(" ").map(Number)
+    return { seconds: seconds!, cpuSeconds: cpuSeconds!, meanPnl: meanPnl! }
   }
 }
 
@@ -90,8 +90,8 @@ const plain = (): number => {
 }
 
 /**
- * `n` workers sharing the paths, started and warmed (two full runs of their share each); `run` times one run of all
- * of them from "go" to the last result. Shares start on the generator's 64-path stream blocks, so the workers draw
+ * `n` workers sharing the paths, started and warmed (`WARM` full runs of their share each); `run` times `BATCH` runs
+ * of all of them, from "go" to the last result, per run. Shares start on the generator's 64-path stream blocks, so the workers draw
  * exactly the one-core run's paths.
  */
 const pool = async (n: number, normals: NormalMethod) => {
@@ -110,16 +110,16 @@ const pool = async (n: number, normals: NormalMethod) => {
   })
   await Promise.all(workers.map((p) => p.ready))
   const startUp = Number(process.hrtime.bigint() - start) / 1e9
-  const run = async (): Promise<{ seconds: number; cpu: number; meanPnl: number }> => {
+  const run = async (): Promise<ReturnType<typeof batch>> => {
     const go = process.hrtime.bigint()
     const results = await Promise.all(workers.map(({ worker, paths }) => new Promise<{ meanPnl: number; cpuSeconds: number; paths: number }>((resolve, reject) => {
-      worker.once("message", (r: { meanPnl: number; cpuSeconds: number }) => resolve({ ...r, paths }))
+      worker.once("message", (r: ReturnType<typeof batch>) => resolve({ ...r, paths }))
       worker.once("error", reject)
       worker.postMessage(BATCH)
     })))
     const seconds = Number(process.hrtime.bigint() - go) / 1e9 / BATCH
-    // the slowest worker's CPU time: the wall time the run would take with a free core per worker
-    return { seconds, cpu: Math.max(...results.map((r) => r.cpuSeconds)) / BATCH, meanPnl: results.reduce((a, r) => a + r.meanPnl * r.paths, 0) / PATHS }
+    // the slowest worker's CPU time (per run): the wall time the run would take with a free core per worker
+    return { seconds, cpuSeconds: Math.max(...results.map((r) => r.cpuSeconds)), meanPnl: results.reduce((a, r) => a + r.meanPnl * r.paths, 0) / PATHS }
   }
   return { startUp, run, close: () => Promise.all(workers.map(({ worker }) => worker.terminate())) }
 }
@@ -137,23 +137,12 @@ const inv = Array.from({ length: REPS }, () => runShare(PATHS, STEPS, 0, "invers
 console.log(`engine, one core, inversion normals: ${median(inv.map((r) => r.seconds)).toFixed(3)} s  ${ns(median(inv.map((r) => r.seconds)))}`)
 
 for (let w = 0; w < WARM; w++) runShare(PATHS, STEPS, 0, "ziggurat")
-/** `BATCH` runs back to back: seconds and CPU seconds per run. */
-function batch(run: () => { seconds: number; cpuSeconds: number; meanPnl: number }) {
-  let seconds = 0, cpuSeconds = 0, meanPnl = NaN
-  for (let b = 0; b < BATCH; b++) {
-    const r = run()
-    seconds += r.seconds
-    cpuSeconds += r.cpuSeconds
-    meanPnl = r.meanPnl
-  }
-  const cpu = cpuSeconds / BATCH
-  return { seconds: seconds / BATCH, cpuSeconds: cpu, cpu, meanPnl }
-}
 const one = await pool(1, "ziggurat"), two = await pool(2, "ziggurat")
-const reps: Array<{ c?: { seconds: number; cpu: number }; core: ReturnType<typeof batch>; w1: Awaited<ReturnType<typeof one.run>>; w2: Awaited<ReturnType<typeof two.run>> }> = []
+type Timing = ReturnType<typeof batch>
+const reps: Array<{ c?: Timing; core: Timing; w1: Timing; w2: Timing }> = []
 for (let r = 0; r < REPS; r++) {
-  const c = cpp ? batch(() => { const r = cpp(); return { ...r, cpuSeconds: r.cpu, meanPnl: NaN } }) : undefined
-  const core = batch(() => runShare(PATHS, STEPS, 0, "ziggurat"))
+  const c = cpp ? batch(BATCH, cpp) : undefined
+  const core = batch(BATCH, () => runShare(PATHS, STEPS, 0, "ziggurat"))
   const w1 = await one.run()
   const w2 = await two.run()
   reps.push({ ...(c ? { c } : {}), core, w1, w2 })
@@ -164,14 +153,14 @@ const med = (f: (r: (typeof reps)[number]) => number) => median(reps.map(f))
 const best = (f: (r: (typeof reps)[number]) => number) => Math.min(...reps.map(f))
 const line = (label: string, f: (r: (typeof reps)[number]) => number, extra = "") =>
   console.log(`${label.padEnd(37)}${med(f).toFixed(3)} s  ${ns(med(f))}  (best ${ns(best(f))})${extra}`)
-if (cpp) line("C++ loop (g++ -O2):", (r) => r.c!.seconds, `  CPU ${med((r) => r.c!.cpu).toFixed(3)} s`)
+if (cpp) line("C++ loop (g++ -O2):", (r) => r.c!.seconds, `  CPU ${med((r) => r.c!.cpuSeconds).toFixed(3)} s`)
 else console.log("C++ loop (g++ -O2):                  skipped (no g++)")
 line("engine, one core, Ziggurat normals:", (r) => r.core.seconds, cpp
-  ? `  ${x(med((r) => r.core.seconds / r.c!.seconds))} the C++ loop (CPU time ${x(med((r) => r.core.cpuSeconds / r.c!.cpu))})`
+  ? `  ${x(med((r) => r.core.seconds / r.c!.seconds))} the C++ loop (CPU time ${x(med((r) => r.core.cpuSeconds / r.c!.cpuSeconds))})`
   : "")
 line("engine, one worker, Ziggurat:", (r) => r.w1.seconds, cpp ? `  ${x(med((r) => r.w1.seconds / r.c!.seconds))} the C++ loop` : "")
 line("engine, two workers, Ziggurat:", (r) => r.w2.seconds,
-  `  ${x(med((r) => r.w1.seconds / r.w2.seconds))} faster than one worker (CPU time of the slowest worker: ${x(med((r) => r.w1.cpu / r.w2.cpu))})`)
+  `  ${x(med((r) => r.w1.seconds / r.w2.seconds))} faster than one worker (CPU time of the slowest worker: ${x(med((r) => r.w1.cpuSeconds / r.w2.cpuSeconds))})`)
 console.log(`  workers' start-up and warm-up (${WARM} full runs): one worker ${one.startUp.toFixed(2)} s, two workers ${two.startUp.toFixed(2)} s`)
 const pnl = reps[0]!.core.meanPnl, pnl2 = reps[0]!.w2.meanPnl
 const same = Math.abs(pnl2 - pnl) <= 1e-9 * Math.abs(pnl)

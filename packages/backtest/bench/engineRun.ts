@@ -56,3 +56,15 @@ export const runShare = (
   const pnl = engine.pnl()
   return { seconds, cpuSeconds, meanPnl: pnl.reduce((a, b) => a + b, 0) / pnl.length }
 }
+
+/** `runs` runs back to back, timed together: wall and CPU seconds per run, and the last run's mean P&L. */
+export const batch = (runs: number, run: () => { seconds: number; cpuSeconds: number; meanPnl: number }) => {
+  let seconds = 0, cpuSeconds = 0, meanPnl = NaN
+  for (let r = 0; r < runs; r++) {
+    const one = run()
+    seconds += one.seconds
+    cpuSeconds += one.cpuSeconds
+    meanPnl = one.meanPnl
+  }
+  return { seconds: seconds / runs, cpuSeconds: cpuSeconds / runs, meanPnl }
+}

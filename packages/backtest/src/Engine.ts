@@ -213,12 +213,6 @@ const check = (config: EngineConfig): void => {
   if (config.policy.legs > 0) throw new InvalidInput({ field: "policy", value: config.policy.name, expected: "a policy trading the hedge instrument only (option legs as hedges are not simulated yet)" })
 }
 
-/**
- * Builds the engine for `paths` paths.
- *
- * @since 0.1.0
- * @category constructors
- */
 // The loops that run once per engine over every path (opening the legs, settling them) are module functions: an
 // engine's own functions are new closures for each engine, and a hot loop in one is compiled again, on the stack, for
 // each of them; these are compiled once per thread.
@@ -257,6 +251,12 @@ const settleFutureRows = (account: Accounting.Account, paths: number, delivery: 
   for (let i = 0; i < paths; i++) Accounting.settleFuture(account, i, delivery[i]!)
 }
 
+/**
+ * Builds the engine for `paths` paths.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const make = (config: EngineConfig, paths: number): Engine => {
   check(config)
   const { holdings, policy, accounting } = config
