@@ -7,7 +7,7 @@ import * as Stream from "effect/Stream"
 import { describe, expect, it } from "vitest"
 import { BacktestVenue, Engine, HedgeLoop, Replay } from "../src/index.js"
 import * as ReplayCore from "../src/internal/replayCore.js"
-import { config, costs, hedge, PERP, T0, tape } from "./support/tape.js"
+import { config, costs, EXPIRY, hedge, HOUR, PERP, T0, tape } from "./support/tape.js"
 
 /** The loop with the engine filling at once through the cost model, driven without a venue. */
 const replayAtOnce = (events: ReadonlyArray<MarketEvent.MarketEvent>, c: Replay.ReplayConfig) => {
@@ -39,6 +39,33 @@ describe("HedgeLoop", () => {
       expect(viaVenue.engine.trades[0]).toBe(direct.engine.trades[0])
       expect(viaVenue.settlements).toEqual(direct.settlements)
       expect(viaVenue.events).toBe(direct.events)
+    }
+  })
+
+  it("values each decision at the latest snapshot's vols: the legs' smiles follow snapshots that arrive after the opening", () => {
+    const events = tape()
+    const c: Replay.ReplayConfig = { ...config(), legs: [{ symbol: "BTC-100000-C", quantity: -5 }], smile: "sticky-strike" }
+    // sticky strike at a quoted strike: the vol is the snapshot's own, the out-of-the-money side's (the call at or
+    // above the forward, the put below)
+    const quoted = new Map<number, number>()
+    for (const e of events) {
+      if (e.kind === "option" && e.strike === 100_000 && e.markVol !== undefined && (e.optionType === "call") === (e.strike >= e.forward)) quoted.set(e.timeMs, e.markVol)
+    }
+    const snapshots = [...quoted.keys()]
+    expect(snapshots.length).toBeGreaterThan(10)
+    const core = ReplayCore.make(c, Engine.costExecutor(c.hedge, c.costs))
+    const seen: Array<{ timeMs: number; vol: number }> = []
+    for (const e of events) {
+      core.advance(e)
+      const p = core.recordDecision()
+      if (p !== undefined && p.timeMs < EXPIRY - 24 * HOUR) seen.push({ timeMs: p.timeMs, vol: core.engine()!.inputs.vol[0]! })
+      if (core.done()) break
+      core.apply(e)
+    }
+    expect(seen.length).toBeGreaterThan(50)
+    for (const { timeMs, vol } of seen) {
+      const latest = snapshots.filter((t) => t <= timeMs).at(-1)!
+      expect(vol).toBe(quoted.get(latest))
     }
   })
 
