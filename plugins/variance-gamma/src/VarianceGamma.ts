@@ -191,22 +191,14 @@ const noConvergence = (option: EuropeanOption, p: Params): NoConvergence =>
         "where |theta|/sigma is in the hundreds or more"
     })
 
-const loadIntegrate = (): void => {
-  integrateArgs[0] = io[IO.F]!
-  integrateArgs[1] = io[IO.K]!
-  integrateArgs[2] = io[IO.T]!
-  integrateArgs[3] = io[IO.SIGMA]!
-  integrateArgs[4] = io[IO.NU]!
-  integrateArgs[5] = io[IO.THETA]!
-}
-
-const loadFourier = (): void => {
-  fourierArgs[0] = io[IO.F]!
-  fourierArgs[1] = io[IO.K]!
-  fourierArgs[2] = io[IO.T]!
-  fourierArgs[3] = io[IO.SIGMA]!
-  fourierArgs[4] = io[IO.NU]!
-  fourierArgs[5] = io[IO.THETA]!
+/** The row in {@link io} into an integral's argument slots (both take F, K, T, σ, ν, θ in that order). */
+const loadArgs = (args: Float64Array): void => {
+  args[0] = io[IO.F]!
+  args[1] = io[IO.K]!
+  args[2] = io[IO.T]!
+  args[3] = io[IO.SIGMA]!
+  args[4] = io[IO.NU]!
+  args[5] = io[IO.THETA]!
 }
 
 /** Whether the row in {@link io} is priced by Fourier inversion (else by the time change). */
@@ -241,7 +233,7 @@ const priceOne = (): void => {
   let U: number, side: number
   if (fourierPrices()) {
     usedFourier = 1
-    loadFourier()
+    loadArgs(fourierArgs)
     if (!fourier(false)) {
       io[IO.PRICE] = NaN
       return
@@ -250,7 +242,7 @@ const priceOne = (): void => {
     side = fourierOut[5]!
   } else {
     usedFourier = 0
-    loadIntegrate()
+    loadArgs(integrateArgs)
     if (!integrate(false)) {
       io[IO.PRICE] = NaN
       return
@@ -285,7 +277,7 @@ const greeksOne = (): boolean => {
   let U: number, side: number, dF: number, dFF: number, dSigma: number, dT: number
   if (fourierGreeks()) {
     usedFourier = 1
-    loadFourier()
+    loadArgs(fourierArgs)
     if (!fourier(true)) return false
     U = fourierOut[0]!
     side = fourierOut[5]!
@@ -295,7 +287,7 @@ const greeksOne = (): boolean => {
     dT = fourierOut[4]!
   } else {
     usedFourier = 0
-    loadIntegrate()
+    loadArgs(integrateArgs)
     if (!integrate(true)) return false
     // per unit strike: ∂U/∂F of the integrated side is (K/F)·E[D]
     U = K * integralsOut[0]!
