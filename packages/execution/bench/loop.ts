@@ -6,22 +6,25 @@
  *    snapshot), hedged on BTC-PERPETUAL by a 0.01-coin delta band so that most ticks trade. Ticks are perpetual
  *    marks one second apart (a synthetic random walk, benchmark input, not market data). Latency per tick that
  *    traded: from the loop receiving the event that completes the tick's timestamp to the paper exchange receiving
- *    the order — with the journal (each intent synced to disk before it is sent: `synchronous = FULL`) and without
- *    it (the same loop on a journal in memory, so the fsync is the difference).
- * 2. Journal throughput: intents written and synced per second (each one its own transaction), then the same with
- *    their answer and fill (what the loop writes per filled order).
+ *    the order — with the journal on disk (each intent synced to its record log before it is sent), on a journal in
+ *    memory (no sync: the loop alone), and on disk again in a child process run with `--v8-pool-size=1`.
+ * 2. The disk's floor: 4 KiB written in place and `fdatasync`ed.
+ * 3. Journal throughput: intents written and synced per second, then the same with their answer and fill (what
+ *    the loop writes per filled order).
  *
  *   cd packages/execution && npx -y pnpm@10.34.9 run bench
  *
- * Environment: TICKS (default 3 000), INTENTS (default 2 000).
+ * Environment: TICKS (default 3 000), INTENTS (default 2 000), TAIL=1 (print the 15 slowest orders' split).
  */
 import { Policies } from "@hedgekit/hedging"
 import { type MarketEvent, RebalancePolicy, Venue } from "@hedgekit/sdk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
+import { execFileSync } from "node:child_process"
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, writeSync } from "node:fs"
 import * as os from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { Journal, LiveLoop, Paper } from "../src/index.js"
 
 const TICKS = Number(process.env["TICKS"] ?? 3_000)
@@ -144,17 +147,36 @@ const journalThroughput = (path: string) => {
 }
 
 const dir = mkdtempSync(join(os.tmpdir(), "hk-bench-"))
-console.log(`execution — ${os.cpus()[0]?.model ?? "cpu"}, ${os.availableParallelism()} cores, node ${process.version}, journal in ${dir}`)
-await loopLatency(join(dir, "warm.journal")) // warm-up
-for (const [label, path] of [["journal on disk (fsync per write)", join(dir, "loop.journal")], ["journal in memory (no fsync)", ":memory:"]] as const) {
+const child = process.argv.includes("--disk-loop-only")
+
+const report = async (label: string, path: string) => {
   const r = await loopLatency(path)
   console.log(
     `tick → order sent, 200-option book, ${label}: p50 ${percentile(r.latencies, 0.5).toFixed(3)} ms, p99 ${percentile(r.latencies, 0.99).toFixed(3)} ms, max ${Math.max(...r.latencies).toFixed(3)} ms over ${r.latencies.length} orders (${r.ticks} ticks in ${r.seconds.toFixed(2)} s, ${(r.ticks / r.seconds).toFixed(0)} ticks/s)`
   )
   const rest = r.latencies.map((l, i) => l - (r.intentMs[i] ?? 0))
   console.log(`  of which the journal's intent write: p50 ${percentile(r.intentMs, 0.5).toFixed(3)} ms, p99 ${percentile(r.intentMs, 0.99).toFixed(3)} ms; the rest (valuation, decision, kill switch, venue): p50 ${percentile(rest, 0.5).toFixed(3)} ms, p99 ${percentile(rest, 0.99).toFixed(3)} ms`)
+  if (process.env["TAIL"]) {
+    const slowest = r.latencies.map((_, i) => i).sort((a, b) => r.latencies[b]! - r.latencies[a]!).slice(0, 15)
+    for (const i of slowest) console.log(`    order ${i}: ${r.latencies[i]!.toFixed(3)} ms = intent write ${r.intentMs[i]!.toFixed(3)} + rest ${rest[i]!.toFixed(3)}`)
+  }
 }
-/** The disk's own floor: 4 KiB written in place and `fdatasync`ed, `n` times (the journal's commit syncs its WAL so). */
+
+if (!child) console.log(`execution — ${os.cpus()[0]?.model ?? "cpu"}, ${os.availableParallelism()} cores, node ${process.version}, journal in ${dir}`)
+await loopLatency(join(dir, "warm.journal")) // warm-up
+if (child) {
+  await report("journal on disk, V8 helper threads: 1", join(dir, "loop.journal"))
+  process.exit(0)
+}
+await report("journal on disk (each record synced)", join(dir, "loop.journal"))
+await report("journal in memory (no sync)", ":memory:")
+// the same on-disk loop in a process whose V8 keeps one helper thread: on 2 cores, the loop's thread then finds a
+// core free when its sync returns (V8's default of four helpers can hold both while it waits)
+console.log(
+  execFileSync(process.execPath, ["--v8-pool-size=1", fileURLToPath(import.meta.url), "--disk-loop-only"], { encoding: "utf8", env: process.env }).trimEnd()
+)
+
+/** The disk's own floor: 4 KiB written in place and `fdatasync`ed, `n` times. */
 const rawSync = (path: string, n = 2_000) => {
   const fd = openSync(path, "w")
   const block = Buffer.alloc(4096, 1)
@@ -171,4 +193,6 @@ const rawSync = (path: string, n = 2_000) => {
 const raw = rawSync(join(dir, "raw.bin"))
 console.log(`disk: 4 KiB write + fdatasync p50 ${percentile(raw, 0.5).toFixed(3)} ms, p99 ${percentile(raw, 0.99).toFixed(3)} ms, max ${Math.max(...raw).toFixed(3)} ms`)
 const j = journalThroughput(join(dir, "throughput.journal"))
-console.log(`journal: ${j.intentsPerSecond.toFixed(0)} intents/s synced (one transaction each); ${j.ordersPerSecond.toFixed(0)} orders/s with their answer and fill (two transactions each)`)
+console.log(
+  `journal: ${j.intentsPerSecond.toFixed(0)} intents/s (each synced to the record log); ${j.ordersPerSecond.toFixed(0)} orders/s with their answer and fill (two synced records each; SQLite commits every 64 records)`
+)

@@ -3,10 +3,17 @@
  * cancel and reject as it arrives, so that a loop that crashes at any point can tell on restart what it sent, what
  * filled and what it must still find out from the venue (see `Recovery`).
  *
- * Storage: SQLite through better-sqlite3, in WAL mode with `synchronous = FULL` (a committed write survives a
- * power cut), one transaction per record. Tables: `intents` (one row per client order id, its latest state),
- * `fills` (one row per venue trade id: a fill reported twice is kept once) and `events` (the append-only history,
- * for audits and `hedgekit journal`). Nothing secret is written: orders, fills and venue messages only.
+ * Storage: SQLite through better-sqlite3, in WAL mode with `synchronous = FULL`. Tables: `intents` (one row per
+ * client order id, its latest state), `fills` (one row per venue trade id: a fill reported twice is kept once) and
+ * `events` (the append-only history, for audits and `hedgekit journal`). Nothing secret is written: orders, fills
+ * and venue messages only.
+ *
+ * Each record is first written to the record log beside the file (`<path>-log`: a file of fixed size written in
+ * place) and synced before the call returns; SQLite commits the log's records in batches (`commitEvery`), on any read
+ * and on close. A sync of a few blocks of a file that never grows costs about half a SQLite commit (whose own log
+ * grows, and is synced with its metadata), and it is the only disk wait between a decision and its order. Opening
+ * the journal commits what the log holds and SQLite does not, so a crash at any point loses nothing that was
+ * acknowledged.
  *
  * States of an intent: `sending` (journalled; the send may or may not have reached the venue), then what the venue
  * said — `open`, `partially-filled`, `filled`, `cancelled`, `rejected` — or `unsent` (recovery established that the
@@ -14,12 +21,13 @@
  *
  * @since 0.1.0
  */
-import type { Venue } from "@hedgekit/sdk"
+import { InvalidInput, type Venue } from "@hedgekit/sdk"
 import Database from "better-sqlite3"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import * as RecordLog from "./internal/recordLog.js"
 
 /**
  * @since 0.1.0
@@ -88,7 +96,10 @@ export type LifecyclePoint = "before-intent" | "after-intent" | "after-send" | "
  */
 export interface JournalFile {
   readonly path: string
-  /** Writes an intent in state `sending` (synced before it returns). Throws when the id was used before. */
+  /**
+   * Writes an intent in state `sending`, synced to disk (the record log) before it returns. Throws `InvalidInput` when
+   * the id was used before.
+   */
   readonly recordIntent: (order: Venue.OrderRequest, nowMs: number) => void
   /** The venue's answer for an intent (its fills included). */
   readonly recordUpdate: (update: Venue.OrderUpdate, nowMs: number) => void
@@ -141,6 +152,10 @@ CREATE TABLE IF NOT EXISTS fills (
   adopted INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS fills_time ON fills (time_ms);
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   time_ms INTEGER NOT NULL,
@@ -216,12 +231,53 @@ const fillOf = (r: FillRow): JournalFill => ({
 const FINAL = new Set<IntentState>(["filled", "cancelled", "rejected", "unsent"])
 
 /**
- * Opens (or creates) a journal file.
+ * Options of {@link open}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface OpenOptions {
+  /**
+   * Size of the record log beside the file (`<path>-log`), in 512-byte slots (default 2 048: 1 MiB). A record takes
+   * one slot unless its JSON passes 496 bytes; one larger than half the log is committed to SQLite directly.
+   */
+  readonly logSlots?: number
+  /** Records the log holds before they are committed to SQLite together (default 64; 1 commits each at once). */
+  readonly commitEvery?: number
+}
+
+/** SQLite's names for a database without a file: such a journal has no record log (nothing survives it anyway). */
+const inMemory = (path: string) => path === "" || path === ":memory:" || path.startsWith("file::memory:")
+
+/** A journal record, as the log holds it and as it is applied to SQLite. */
+type JournalRecord =
+  | { readonly kind: "intent"; readonly order: Venue.OrderRequest; readonly nowMs: number }
+  | { readonly kind: "update"; readonly update: Venue.OrderUpdate; readonly nowMs: number }
+  | { readonly kind: "fill"; readonly fill: Venue.Fill; readonly adopted: boolean }
+  | { readonly kind: "error"; readonly clientOrderId: string; readonly detail: string; readonly nowMs: number }
+  | { readonly kind: "unsent"; readonly clientOrderId: string; readonly why: string; readonly nowMs: number }
+  | { readonly kind: "note"; readonly text: string; readonly nowMs: number }
+
+/**
+ * Opens (or creates) a journal file. Records that its record log (`<path>-log`) holds and the file does not —
+ * written just before a crash, or not yet committed by a loop still running — are committed to the file first, in
+ * their order; an intent among them is `sending`, for `Recovery` to resolve at the venue.
+ *
+ * One process writes a journal; others may open it to read (the CLI's `hedgekit journal`): they write the log's
+ * pending records into the file, which the writer then skips.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const open = (path: string): JournalFile => {
+export const open = (path: string, options: OpenOptions = {}): JournalFile => {
+  const slots = options.logSlots ?? 2_048
+  if (!(Number.isInteger(slots) && slots >= 8)) {
+    throw new InvalidInput({ field: "logSlots", value: slots, expected: "an integer ≥ 8 (512-byte slots)" })
+  }
+  const commitEvery = options.commitEvery ?? 64
+  if (!(Number.isInteger(commitEvery) && commitEvery >= 1)) {
+    throw new InvalidInput({ field: "commitEvery", value: commitEvery, expected: "an integer ≥ 1 (records)" })
+  }
   const db = new Database(path)
   db.pragma("journal_mode = WAL")
   db.pragma("synchronous = FULL")
@@ -233,6 +289,7 @@ export const open = (path: string): JournalFile => {
      VALUES (@clientOrderId, @nowMs, @symbol, @side, @quantity, @type, @limitPrice, @validUntilMs, @reason, 'sending', @nowMs)`
   )
   const selectIntent = db.prepare(`SELECT * FROM intents WHERE client_order_id = ?`)
+  const selectFill = db.prepare(`SELECT 1 FROM fills WHERE trade_id = ?`)
   const updateIntent = db.prepare(
     `UPDATE intents SET state = @state, filled_quantity = @filled, venue_order_id = COALESCE(@venueOrderId, venue_order_id), updated_ms = @nowMs
      WHERE client_order_id = @clientOrderId`
@@ -242,81 +299,197 @@ export const open = (path: string): JournalFile => {
      VALUES (@tradeId, @clientOrderId, @venueOrderId, @symbol, @side, @quantity, @price, @fee, @feeCurrency, @liquidity, @timeMs, @adopted)`
   )
   const insertEvent = db.prepare(`INSERT INTO events (time_ms, kind, client_order_id, detail) VALUES (?, ?, ?, ?)`)
+  const selectApplied = db.prepare(`SELECT value FROM meta WHERE key = 'log_applied'`).pluck()
+  const setApplied = db.prepare(`INSERT INTO meta (key, value) VALUES ('log_applied', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+  const applied = (): number => (selectApplied.get() as number | undefined) ?? 0
 
-  const fillTx = (fill: Venue.Fill, adopted: boolean): boolean => {
+  const applyFill = (fill: Venue.Fill, adopted: boolean): void => {
     const result = insertFill.run({
       tradeId: fill.tradeId, clientOrderId: fill.clientOrderId, venueOrderId: fill.venueOrderId ?? null, symbol: fill.symbol, side: fill.side,
       quantity: fill.quantity, price: fill.price, fee: fill.fee, feeCurrency: fill.feeCurrency, liquidity: fill.liquidity, timeMs: fill.timeMs,
       adopted: adopted ? 1 : 0
     })
-    if (result.changes === 0) return false
-    insertEvent.run(fill.timeMs, "fill", fill.clientOrderId, JSON.stringify({ ...fill, adopted }))
-    return true
+    if (result.changes > 0) insertEvent.run(fill.timeMs, "fill", fill.clientOrderId, JSON.stringify({ ...fill, adopted }))
   }
 
-  const recordIntent = db.transaction((order: Venue.OrderRequest, nowMs: number) => {
-    insertIntent.run({
-      clientOrderId: order.clientOrderId, nowMs, symbol: order.symbol, side: order.side, quantity: order.quantity, type: order.type,
-      limitPrice: order.limitPrice ?? null, validUntilMs: order.validUntilMs ?? null, reason: order.reason ?? null
-    })
-    insertEvent.run(nowMs, "intent", order.clientOrderId, JSON.stringify(order))
-  })
-
-  const recordUpdate = db.transaction((update: Venue.OrderUpdate, nowMs: number) => {
-    const row = selectIntent.get(update.clientOrderId) as IntentRow | undefined
-    // an answer about an order we never journalled (adopted at recovery) is kept in the history only
-    if (row !== undefined && !(FINAL.has(row.state) && !FINAL.has(update.state))) {
-      updateIntent.run({
-        clientOrderId: update.clientOrderId, state: update.state, filled: Math.max(update.filledQuantity, row.filled_quantity),
-        venueOrderId: update.venueOrderId ?? null, nowMs
-      })
+  /** A record's rows and events, in the transaction of the caller. */
+  const apply = (r: JournalRecord): void => {
+    switch (r.kind) {
+      case "intent": {
+        const o = r.order
+        insertIntent.run({
+          clientOrderId: o.clientOrderId, nowMs: r.nowMs, symbol: o.symbol, side: o.side, quantity: o.quantity, type: o.type,
+          limitPrice: o.limitPrice ?? null, validUntilMs: o.validUntilMs ?? null, reason: o.reason ?? null
+        })
+        insertEvent.run(r.nowMs, "intent", o.clientOrderId, JSON.stringify(o))
+        return
+      }
+      case "update": {
+        const u = r.update
+        const row = selectIntent.get(u.clientOrderId) as IntentRow | undefined
+        // an answer about an order we never journalled (adopted at recovery) is kept in the history only
+        if (row !== undefined && !(FINAL.has(row.state) && !FINAL.has(u.state))) {
+          updateIntent.run({
+            clientOrderId: u.clientOrderId, state: u.state, filled: Math.max(u.filledQuantity, row.filled_quantity),
+            venueOrderId: u.venueOrderId ?? null, nowMs: r.nowMs
+          })
+        }
+        insertEvent.run(r.nowMs, "update", u.clientOrderId, JSON.stringify({ ...u, fills: u.fills.map((f) => f.tradeId) }))
+        for (const fill of u.fills) applyFill(fill, false)
+        return
+      }
+      case "fill":
+        applyFill(r.fill, r.adopted)
+        return
+      case "error":
+        insertEvent.run(r.nowMs, "error", r.clientOrderId, r.detail)
+        return
+      case "unsent":
+        updateIntent.run({ clientOrderId: r.clientOrderId, state: "unsent", filled: 0, venueOrderId: null, nowMs: r.nowMs })
+        insertEvent.run(r.nowMs, "unsent", r.clientOrderId, r.why)
+        return
+      case "note":
+        insertEvent.run(r.nowMs, "note", null, r.text)
+        return
     }
-    insertEvent.run(nowMs, "update", update.clientOrderId, JSON.stringify({ ...update, fills: update.fills.map((f) => f.tradeId) }))
-    for (const fill of update.fills) fillTx(fill, false)
-  })
+  }
 
-  const recordFill = db.transaction((fill: Venue.Fill, adopted: boolean): boolean => fillTx(fill, adopted))
-
-  const recordError = db.transaction((clientOrderId: string, error: Venue.VenueError, nowMs: number) => {
-    insertEvent.run(nowMs, "error", clientOrderId, JSON.stringify({ venue: error.venue, operation: error.operation, code: error.code, retryable: error.retryable, detail: error.detail }))
+  // Records synced to the log and not yet committed to SQLite, in log order (`lsn`). SQLite's `log_applied` is the
+  // last record it has: a record at or below it (committed by another process opening the file) is skipped.
+  let pending: Array<{ readonly lsn: number; readonly record: JournalRecord }> = []
+  let pendingSlots = 0
+  const pendingIntents = new Set<string>(), pendingTrades = new Set<string>()
+  const commitPending = db.transaction(() => {
+    const done = applied()
+    for (const p of pending) if (p.lsn > done) apply(p.record)
+    if (pending.length > 0) setApplied.run(Math.max(done, pending[pending.length - 1]!.lsn))
   })
+  const commit = (): void => {
+    if (pending.length === 0) return
+    commitPending.immediate()
+    pending = []
+    pendingSlots = 0
+    pendingIntents.clear()
+    pendingTrades.clear()
+  }
 
-  const markUnsent = db.transaction((clientOrderId: string, why: string, nowMs: number) => {
-    updateIntent.run({ clientOrderId, state: "unsent", filled: 0, venueOrderId: null, nowMs })
-    insertEvent.run(nowMs, "unsent", clientOrderId, why)
-  })
+  // What a crash (or a running writer) left in the log goes into the file first, in order: one synced transaction.
+  const logPath = inMemory(path) ? undefined : `${path}-log`
+  let lsn = 0
+  if (logPath !== undefined) {
+    const found = RecordLog.readRecords(logPath)
+      .map((bytes) => JSON.parse(bytes.toString("utf8")) as { readonly lsn: number; readonly record: JournalRecord })
+      .sort((a, b) => a.lsn - b.lsn)
+    db.transaction(() => {
+      const done = applied()
+      const fresh = found.filter((f) => f.lsn > done)
+      for (const f of fresh) {
+        apply(f.record)
+        if (f.record.kind === "intent") {
+          insertEvent.run(f.record.nowMs, "note", f.record.order.clientOrderId, "intent committed from the record log on opening: written before a crash, perhaps sent")
+        }
+      }
+      if (fresh.length > 0) setApplied.run(fresh[fresh.length - 1]!.lsn)
+    }).immediate()
+    lsn = Math.max(applied(), ...found.map((f) => f.lsn))
+  }
+  // opened at the first write, so that a reader never touches the file a writer is using
+  let log: RecordLog.RecordLog | undefined
+
+  const applyNow = db.transaction(apply)
+
+  /** Syncs `record` to the log (or, without one, commits it to SQLite at once), then commits the batch when due. */
+  const write = (record: JournalRecord): void => {
+    if (logPath === undefined) {
+      applyNow.immediate(record)
+      return
+    }
+    const payload = Buffer.from(JSON.stringify({ lsn: lsn + 1, record }), "utf8")
+    const spans = RecordLog.slotsFor(payload.length)
+    if (2 * spans > slots) {
+      commit()
+      applyNow.immediate(record)
+      return
+    }
+    log ??= RecordLog.open(logPath, slots)
+    // never write over a record SQLite has not committed: pending records fill the slots just before the writer's
+    // position, with those a wrap skipped at the end
+    const used = (log.nextSlot(payload.length) === 0 && log.position() !== 0 ? slots - log.position() : 0) + spans
+    if (pendingSlots + used > slots) commit()
+    log.append(payload)
+    pending.push({ lsn: ++lsn, record })
+    pendingSlots += used
+    // an intent is never followed by a commit: its send waits on nothing but the log
+    if (record.kind !== "intent" && pending.length >= commitEvery) commit()
+  }
+
+  const known = (clientOrderId: string) => pendingIntents.has(clientOrderId) || selectIntent.get(clientOrderId) !== undefined
+  const tradeKnown = (tradeId: string) => pendingTrades.has(tradeId) || selectFill.get(tradeId) !== undefined
 
   return {
     path,
-    recordIntent: (order, nowMs) => recordIntent(order, nowMs),
-    recordUpdate: (update, nowMs) => recordUpdate(update, nowMs),
-    recordFill: (fill, adopted) => recordFill(fill, adopted),
-    recordError: (id, error, nowMs) => recordError(id, error, nowMs),
-    markUnsent: (id, why, nowMs) => markUnsent(id, why, nowMs),
-    note: (text, nowMs) => {
-      insertEvent.run(nowMs, "note", null, text)
+    recordIntent: (order, nowMs) => {
+      if (known(order.clientOrderId)) {
+        throw new InvalidInput({ field: "clientOrderId", value: order.clientOrderId, expected: "an id not used before in this journal" })
+      }
+      write({ kind: "intent", order, nowMs })
+      if (logPath !== undefined) pendingIntents.add(order.clientOrderId)
     },
+    recordUpdate: (update, nowMs) => {
+      write({ kind: "update", update, nowMs })
+      if (logPath !== undefined) for (const f of update.fills) pendingTrades.add(f.tradeId)
+    },
+    recordFill: (fill, adopted) => {
+      if (tradeKnown(fill.tradeId)) return false
+      write({ kind: "fill", fill, adopted })
+      if (logPath !== undefined) pendingTrades.add(fill.tradeId)
+      return true
+    },
+    recordError: (clientOrderId, error, nowMs) =>
+      write({
+        kind: "error", clientOrderId, nowMs,
+        detail: JSON.stringify({ venue: error.venue, operation: error.operation, code: error.code, retryable: error.retryable, detail: error.detail })
+      }),
+    markUnsent: (clientOrderId, why, nowMs) => write({ kind: "unsent", clientOrderId, why, nowMs }),
+    note: (text, nowMs) => write({ kind: "note", text, nowMs }),
     intent: (id) => {
+      commit()
       const row = selectIntent.get(id) as IntentRow | undefined
       return row === undefined ? undefined : intentOf(row)
     },
-    unresolved: () =>
-      (db.prepare(`SELECT * FROM intents WHERE state IN ('sending', 'open', 'partially-filled') ORDER BY created_ms, rowid`).all() as Array<IntentRow>).map(intentOf),
-    intents: () => (db.prepare(`SELECT * FROM intents ORDER BY created_ms, rowid`).all() as Array<IntentRow>).map(intentOf),
-    fills: () => (db.prepare(`SELECT * FROM fills ORDER BY time_ms, rowid`).all() as Array<FillRow>).map(fillOf),
+    unresolved: () => {
+      commit()
+      return (db.prepare(`SELECT * FROM intents WHERE state IN ('sending', 'open', 'partially-filled') ORDER BY created_ms, rowid`).all() as Array<IntentRow>)
+        .map(intentOf)
+    },
+    intents: () => {
+      commit()
+      return (db.prepare(`SELECT * FROM intents ORDER BY created_ms, rowid`).all() as Array<IntentRow>).map(intentOf)
+    },
+    fills: () => {
+      commit()
+      return (db.prepare(`SELECT * FROM fills ORDER BY time_ms, rowid`).all() as Array<FillRow>).map(fillOf)
+    },
     lastFillMs: () => {
+      commit()
       const row = db.prepare(`SELECT MAX(time_ms) AS t FROM fills`).get() as { t: number | null }
       return row.t ?? undefined
     },
-    events: (sinceSeq = 0) =>
-      (db.prepare(`SELECT seq, time_ms, kind, client_order_id, detail FROM events WHERE seq > ? ORDER BY seq`).all(sinceSeq) as Array<{
+    events: (sinceSeq = 0) => {
+      commit()
+      return (db.prepare(`SELECT seq, time_ms, kind, client_order_id, detail FROM events WHERE seq > ? ORDER BY seq`).all(sinceSeq) as Array<{
         seq: number
         time_ms: number
         kind: JournalEvent["kind"]
         client_order_id: string | null
         detail: string
-      }>).map((r) => ({ seq: r.seq, timeMs: r.time_ms, kind: r.kind, clientOrderId: r.client_order_id ?? undefined, detail: r.detail })),
-    close: () => db.close()
+      }>).map((r) => ({ seq: r.seq, timeMs: r.time_ms, kind: r.kind, clientOrderId: r.client_order_id ?? undefined, detail: r.detail }))
+    },
+    close: () => {
+      commit()
+      log?.close()
+      db.close()
+    }
   }
 }
 

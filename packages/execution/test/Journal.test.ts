@@ -87,7 +87,7 @@ describe("Journal", () => {
     expect(j.recordFill(update.fills[0]!, false)).toBe(false)
     expect(j.fills()).toHaveLength(1)
     expect(j.events().map((e) => e.kind)).toEqual(["intent", "update", "fill"])
-    expect(() => j.recordIntent(order("hk-1"), 6_000)).toThrow(/UNIQUE/)
+    expect(() => j.recordIntent(order("hk-1"), 6_000)).toThrow(/used before/)
     j.close()
   })
 
