@@ -13,17 +13,18 @@
  * times BATCH runs back to back, as a pool's worker runs job after job (an engine idle for a second runs its next
  * run slower).
  *
- * The machine's speed drifts (it is shared), so each repetition runs the C++ loop, the engine on one core, one worker
- * and two workers back to back, and the ratios are taken within a repetition; the figures are medians over the
+ * The machine's speed drifts (it is shared), so each repetition runs the C++ loop, two C++ loops side by side on
+ * half the paths each (what the machine gives two processes at that moment), the engine on one core, one worker and
+ * two workers back to back, and the ratios are taken within a repetition; the figures are medians over the
  * repetitions, with the best run of each beside them.
  *
  * Environment: PATHS (default 10,000), REPS (repetitions; default 5), WARM (warm-up runs; default 2), BATCH (runs
  * timed together; default 3), ROW_BLOCK (the engine's `rowBlock`, rows per block of a step; default all rows in one
- * block).
+ * block), PER_REP=1 (print each repetition's two-core ratios).
  *
  *   cd packages/backtest && npx -y pnpm@10.34.9 run bench
  */
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import { existsSync, mkdirSync } from "node:fs"
 import * as os from "node:os"
 import { Worker } from "node:worker_threads"
@@ -50,6 +51,24 @@ const cxx = (): (() => { seconds: number; cpuSeconds: number; meanPnl: number })
     const [seconds, meanPnl, cpuSeconds] = execFileSync(`${dir}/loop`, [String(PATHS), String(STEPS)], { encoding: "utf8" }).trim().split(" ").map(Number)
     return { seconds: seconds!, cpuSeconds: cpuSeconds!, meanPnl: meanPnl! }
   }
+}
+
+/**
+ * The machine's own two-core speedup at this moment, for the same work: two C++ processes side by side, each on half
+ * the paths; wall seconds per run (`runs` runs, each from both starts to both ends). On a shared host this says how
+ * much of the second core the other tenants leave.
+ */
+const cxxPair = async (runs: number): Promise<number> => {
+  const loop = `${process.cwd()}/.cache/bench/loop`
+  const half = String(Math.ceil(PATHS / 2))
+  const once = () => new Promise<void>((resolve, reject) => {
+    const child = spawn(loop, [half, String(STEPS)], { stdio: "ignore" })
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`C++ loop exited with ${code}`))))
+    child.on("error", reject)
+  })
+  const start = process.hrtime.bigint()
+  for (let r = 0; r < runs; r++) await Promise.all([once(), once()])
+  return Number(process.hrtime.bigint() - start) / 1e9 / runs
 }
 
 /** The same work as loop.cpp in plain JavaScript. */
@@ -139,13 +158,14 @@ console.log(`engine, one core, inversion normals: ${median(inv.map((r) => r.seco
 for (let w = 0; w < WARM; w++) runShare(PATHS, STEPS, 0, "ziggurat")
 const one = await pool(1, "ziggurat"), two = await pool(2, "ziggurat")
 type Timing = ReturnType<typeof batch>
-const reps: Array<{ c?: Timing; core: Timing; w1: Timing; w2: Timing }> = []
+const reps: Array<{ c?: Timing; pair?: number; core: Timing; w1: Timing; w2: Timing }> = []
 for (let r = 0; r < REPS; r++) {
   const c = cpp ? batch(BATCH, cpp) : undefined
+  const pair = cpp ? await cxxPair(BATCH) : undefined
   const core = batch(BATCH, () => runShare(PATHS, STEPS, 0, "ziggurat"))
   const w1 = await one.run()
   const w2 = await two.run()
-  reps.push({ ...(c ? { c } : {}), core, w1, w2 })
+  reps.push({ ...(c ? { c } : {}), ...(pair !== undefined ? { pair } : {}), core, w1, w2 })
 }
 await Promise.all([one.close(), two.close()])
 
@@ -153,14 +173,21 @@ const med = (f: (r: (typeof reps)[number]) => number) => median(reps.map(f))
 const best = (f: (r: (typeof reps)[number]) => number) => Math.min(...reps.map(f))
 const line = (label: string, f: (r: (typeof reps)[number]) => number, extra = "") =>
   console.log(`${label.padEnd(37)}${med(f).toFixed(3)} s  ${ns(med(f))}  (best ${ns(best(f))})${extra}`)
-if (cpp) line("C++ loop (g++ -O2):", (r) => r.c!.seconds, `  CPU ${med((r) => r.c!.cpuSeconds).toFixed(3)} s`)
-else console.log("C++ loop (g++ -O2):                  skipped (no g++)")
+if (cpp) {
+  line("C++ loop (g++ -O2):", (r) => r.c!.seconds, `  CPU ${med((r) => r.c!.cpuSeconds).toFixed(3)} s`)
+  line("C++ loop, two processes at once:", (r) => r.pair!, `  ${x(med((r) => r.c!.seconds / r.pair!))} faster than one (the machine's two-core speedup)`)
+} else console.log("C++ loop (g++ -O2):                  skipped (no g++)")
 line("engine, one core, Ziggurat normals:", (r) => r.core.seconds, cpp
   ? `  ${x(med((r) => r.core.seconds / r.c!.seconds))} the C++ loop (CPU time ${x(med((r) => r.core.cpuSeconds / r.c!.cpuSeconds))})`
   : "")
 line("engine, one worker, Ziggurat:", (r) => r.w1.seconds, cpp ? `  ${x(med((r) => r.w1.seconds / r.c!.seconds))} the C++ loop` : "")
 line("engine, two workers, Ziggurat:", (r) => r.w2.seconds,
   `  ${x(med((r) => r.w1.seconds / r.w2.seconds))} faster than one worker (CPU time of the slowest worker: ${x(med((r) => r.w1.cpuSeconds / r.w2.cpuSeconds))})`)
+if (process.env["PER_REP"]) {
+  for (const [i, r] of reps.entries()) {
+    console.log(`  repetition ${i + 1}: two workers ${x(r.w1.seconds / r.w2.seconds)} one worker${r.pair !== undefined ? `; C++ pair ${x(r.c!.seconds / r.pair)} one C++` : ""}`)
+  }
+}
 console.log(`  workers' start-up and warm-up (${WARM} full runs): one worker ${one.startUp.toFixed(2)} s, two workers ${two.startUp.toFixed(2)} s`)
 const pnl = reps[0]!.core.meanPnl, pnl2 = reps[0]!.w2.meanPnl
 const same = Math.abs(pnl2 - pnl) <= 1e-9 * Math.abs(pnl)
