@@ -249,6 +249,10 @@ export interface OpenOptions {
 /** SQLite's names for a database without a file: such a journal has no record log (nothing survives it anyway). */
 const inMemory = (path: string) => path === "" || path === ":memory:" || path.startsWith("file::memory:")
 
+/** The note beside an intent that opening the journal found in the record log only. */
+const RECOVERED_NOTE =
+  "intent found in the record log only when the journal was opened (left by a crash, or by a writer still running): perhaps sent"
+
 /** A journal record, as the log holds it and as it is applied to SQLite. */
 type JournalRecord =
   | { readonly kind: "intent"; readonly order: Venue.OrderRequest; readonly nowMs: number }
@@ -386,12 +390,12 @@ export const open = (path: string, options: OpenOptions = {}): JournalFile => {
       for (const f of fresh) {
         apply(f.record)
         if (f.record.kind === "intent") {
-          insertEvent.run(f.record.nowMs, "note", f.record.order.clientOrderId, "intent committed from the record log on opening: written before a crash, perhaps sent")
+          insertEvent.run(f.record.nowMs, "note", f.record.order.clientOrderId, RECOVERED_NOTE)
         }
       }
       if (fresh.length > 0) setApplied.run(fresh[fresh.length - 1]!.lsn)
     }).immediate()
-    lsn = Math.max(applied(), ...found.map((f) => f.lsn))
+    lsn = found.reduce((m, f) => Math.max(m, f.lsn), applied())
   }
   // opened at the first write, so that a reader never touches the file a writer is using
   let log: RecordLog.RecordLog | undefined

@@ -11,7 +11,7 @@ import * as Journal from "../src/Journal.js"
 import * as RecordLog from "../src/internal/recordLog.js"
 
 const dir = () => mkdtempSync(join(tmpdir(), "hk-record-log-"))
-const RECOVERED = /committed from the record log on opening/
+const RECOVERED = /found in the record log only/
 
 const order = (id: string, o: Partial<Venue.OrderRequest> = {}): Venue.OrderRequest => ({
   clientOrderId: id, symbol: "BTC-PERPETUAL", side: "buy", quantity: 10, type: "market", validUntilMs: 20_000, ...o
