@@ -5,7 +5,9 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import * as Schema from "effect/Schema"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { KillSwitch } from "../../../packages/execution/src/index.js"
 import { FakeDeribit } from "../../../packages/execution/test/support/fakeDeribit.js"
 import { expiryCode, fridayExpiry } from "../../../packages/execution/test/support/fakeDeribitExchange.js"
 
@@ -48,6 +50,12 @@ describe("hedgekit live", () => {
     expect(b.stderr).toMatch(/--testnet or --mainnet/)
     const c = spawnSync(process.execPath, [bin, "live", "--venue", "deribit", "--testnet", "--live", "--config", join(dir, "live.json")], { encoding: "utf8", env })
     expect(c.stderr).toMatch(/no Deribit credentials/)
+    // the README's example config decodes, policy and limits included: the run gets as far as the credentials
+    const example = fileURLToPath(new URL("../../../data/examples/live-deribit.json", import.meta.url))
+    const d = spawnSync(process.execPath, [bin, "live", "--venue", "deribit", "--testnet", "--live", "--config", example], { encoding: "utf8", env })
+    expect(d.stderr).toMatch(/no Deribit credentials/)
+    const limits = (JSON.parse(readFileSync(example, "utf8")) as { killSwitch: Record<string, unknown> }).killSwitch
+    expect(Object.keys(Schema.decodeUnknownSync(KillSwitch.Limits)(limits)).sort()).toEqual(Object.keys(limits).sort())
   })
 
   it("hedges on the venue's data, journals every order, and never shows the secret", async () => {
