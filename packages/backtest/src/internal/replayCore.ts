@@ -19,10 +19,35 @@ interface Smile {
   logStrikes: Array<number> | undefined
 }
 
-const interpolate = (xs: ReadonlyArray<number>, ys: ReadonlyArray<number>, x: number): number => {
+/** ln(K/F) of the smile's strikes, made on first use. (Apart from the loop over legs: a closure in a loop's body
+ * that captures the loop's variables makes the loop allocate a context per leg at every decision.) */
+const logStrikesOf = (smile: Smile): ReadonlyArray<number> =>
+  (smile.logStrikes ??= Array.from(smile.strikes, (K) => Math.log(K / smile.forward)))
+
+/**
+ * Writes the vol of `leg` on the smile `(xs, ys)` — linear in `xs` between strikes, flat beyond the ends — into
+ * `out[0]`, `xs` being log-moneyness ln(K/F) with `forward[0]` as F, or strikes. Numbers come in and go out through
+ * arrays and objects: a decision calls this for every leg, and a double passed to or returned from a call that is
+ * not inlined is boxed (an allocation per leg and decision).
+ */
+const interpolateInto = (
+  xs: ReadonlyArray<number>,
+  ys: ReadonlyArray<number>,
+  leg: Instrument.OptionInstrument,
+  forward: Float64Array,
+  logMoneyness: boolean,
+  out: Float64Array
+): void => {
+  const x = logMoneyness ? Math.log(leg.strike / forward[0]!) : leg.strike
   const n = xs.length
-  if (x <= xs[0]!) return ys[0]!
-  if (x >= xs[n - 1]!) return ys[n - 1]!
+  if (x <= xs[0]!) {
+    out[0] = ys[0]!
+    return
+  }
+  if (x >= xs[n - 1]!) {
+    out[0] = ys[n - 1]!
+    return
+  }
   let lo = 0, hi = n - 1
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1
@@ -30,7 +55,7 @@ const interpolate = (xs: ReadonlyArray<number>, ys: ReadonlyArray<number>, x: nu
     else hi = mid
   }
   const w = (x - xs[lo]!) / (xs[hi]! - xs[lo]!)
-  return ys[lo]! + w * (ys[hi]! - ys[lo]!)
+  out[0] = ys[lo]! + w * (ys[hi]! - ys[lo]!)
 }
 
 export interface ReplayCore {
@@ -89,11 +114,11 @@ export const make = (config: ReplayConfig, executor: Engine.Executor): ReplayCor
       const leg = legs[k]!
       const smile = legSmiles[k]
       if (smile === undefined) return false
-      const F = S * (smile.forward / smile.index)
-      market.forward[k]![0] = F
-      const x = config.smile === "sticky-strike" ? leg.strike : Math.log(leg.strike / F)
-      const xs = config.smile === "sticky-strike" ? smile.strikes : (smile.logStrikes ??= Array.from(smile.strikes, (K) => Math.log(K / smile.forward)))
-      market.vol[k]![0] = interpolate(xs, smile.vols, x)
+      const forward = market.forward[k]!
+      forward[0] = S * (smile.forward / smile.index)
+      const strikes = config.smile === "sticky-strike"
+      const xs = strikes ? smile.strikes : logStrikesOf(smile)
+      interpolateInto(xs, smile.vols, leg, forward, !strikes, market.vol[k]!)
     }
     return true
   }
