@@ -11,9 +11,12 @@
  * Each record is first written to the record log beside the file (`<path>-log`: a file of fixed size written in
  * place) and synced before the call returns; SQLite commits the log's records in batches (`commitEvery`), on any read
  * and on close. A sync of a few blocks of a file that never grows costs about half a SQLite commit (whose own log
- * grows, and is synced with its metadata), and it is the only disk wait between a decision and its order. Opening
- * the journal commits what the log holds and SQLite does not, so a crash at any point loses nothing that was
- * acknowledged.
+ * grows, and is synced with its metadata), and it is the only disk wait between a decision and its order (unless the
+ * log is full: see `commitEvery`). Records are checked against the SDK's schemas before they are written, so that
+ * SQLite takes every one it is given. Opening the journal commits what the log holds and SQLite does not, in order up
+ * to the first missing, so a crash at any point loses nothing that was acknowledged. One process writes a journal
+ * (it holds `<path>-log.lock`); a write to the log that fails stops all further writes until the journal is opened
+ * again.
  *
  * States of an intent: `sending` (journalled; the send may or may not have reached the venue), then what the venue
  * said — `open`, `partially-filled`, `filled`, `cancelled`, `rejected` — or `unsent` (recovery established that the
@@ -21,11 +24,12 @@
  *
  * @since 0.1.0
  */
-import { InvalidInput, type Venue } from "@hedgekit/sdk"
+import { InvalidInput, Venue } from "@hedgekit/sdk"
 import Database from "better-sqlite3"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as RecordLog from "./internal/recordLog.js"
 
@@ -239,11 +243,47 @@ const FINAL = new Set<IntentState>(["filled", "cancelled", "rejected", "unsent"]
 export interface OpenOptions {
   /**
    * Size of the record log beside the file (`<path>-log`), in 512-byte slots (default 2 048: 1 MiB). A record takes
-   * one slot unless its JSON passes 496 bytes; one larger than half the log is committed to SQLite directly.
+   * ⌈(16 + its JSON's bytes) / 512⌉ slots; one that would take more than half the slots is committed to SQLite
+   * directly, with the records before it.
    */
   readonly logSlots?: number
-  /** Records the log holds before they are committed to SQLite together (default 64; 1 commits each at once). */
+  /**
+   * Records the log holds before they are committed to SQLite together (default 64). The count is checked after each
+   * record but an intent, so that an intent's write never waits on SQLite — unless the log is full, which takes some
+   * 2 000 intents without an answer at the default sizes.
+   */
   readonly commitEvery?: number
+}
+
+/** A record in the log: its sequence number (consecutive from 1 across the journal's life) and the record. */
+interface LogEntry {
+  readonly lsn: number
+  readonly record: JournalRecord
+}
+
+const isOrder = Schema.is(Venue.OrderRequest), isUpdate = Schema.is(Venue.OrderUpdate), isFill = Schema.is(Venue.Fill)
+
+/**
+ * Throws `InvalidInput` unless `value` is what `schema` describes: a record is checked before it is written, since a
+ * record in the log has been acknowledged (an intent, sent) and SQLite must then take it.
+ */
+const checked = <S extends Schema.Top>(is: (u: unknown) => boolean, schema: S, value: unknown, field: string): true => {
+  if (is(value)) return true
+  let why = "a value of the SDK's schema"
+  try {
+    Schema.decodeUnknownSync(schema as never)(value)
+  } catch (e) {
+    why = `a value of the SDK's schema (${(e as Error).message.replace(/\s+/g, " ")})`
+  }
+  throw new InvalidInput({ field, value, expected: why })
+}
+const checkedTime = (nowMs: number): true => {
+  if (Number.isFinite(nowMs)) return true
+  throw new InvalidInput({ field: "nowMs", value: nowMs, expected: "a finite time (UTC ms)" })
+}
+const checkedText = (text: string, field: string): true => {
+  if (typeof text === "string") return true
+  throw new InvalidInput({ field, value: text, expected: "a string" })
 }
 
 /** SQLite's names for a database without a file: such a journal has no record log (nothing survives it anyway). */
@@ -358,14 +398,27 @@ export const open = (path: string, options: OpenOptions = {}): JournalFile => {
     }
   }
 
-  // Records synced to the log and not yet committed to SQLite, in log order (`lsn`). SQLite's `log_applied` is the
-  // last record it has: a record at or below it (committed by another process opening the file) is skipped.
-  let pending: Array<{ readonly lsn: number; readonly record: JournalRecord }> = []
+  // One record that SQLite refuses must not stop the rest, nor the journal from opening: it goes into the history
+  // as a note, with its JSON. (Records are checked against the SDK's schemas before they are written, so this is for
+  // a log written by another version.)
+  const applyOne = db.transaction((record: JournalRecord): void => apply(record))
+  const applyGuarded = (record: JournalRecord, at: number): void => {
+    try {
+      applyOne(record)
+    } catch (e) {
+      insertEvent.run(Date.now(), "note", null, `record ${at} of the record log could not be committed (${(e as Error).message}): ${JSON.stringify(record)}`)
+    }
+  }
+
+  // Records synced to the log and not yet committed to SQLite, in log order (`lsn`, consecutive), kept as the JSON
+  // the log holds (so that what SQLite gets is what a crash would have recovered). SQLite's `log_applied` is the last
+  // record it has: a record at or below it (committed by another process opening the file) is skipped.
+  let pending: Array<{ readonly lsn: number; readonly json: string }> = []
   let pendingSlots = 0
   const pendingIntents = new Set<string>(), pendingTrades = new Set<string>()
   const commitPending = db.transaction(() => {
     const done = applied()
-    for (const p of pending) if (p.lsn > done) apply(p.record)
+    for (const p of pending) if (p.lsn > done) applyGuarded((JSON.parse(p.json) as LogEntry).record, p.lsn)
     if (pending.length > 0) setApplied.run(Math.max(done, pending[pending.length - 1]!.lsn))
   })
   const commit = (): void => {
@@ -377,53 +430,64 @@ export const open = (path: string, options: OpenOptions = {}): JournalFile => {
     pendingTrades.clear()
   }
 
-  // What a crash (or a running writer) left in the log goes into the file first, in order: one synced transaction.
+  // What a crash (or a running writer) left in the log goes into the file first: the records after SQLite's last,
+  // in order, up to the first one missing. A crash leaves none missing but its last, torn; a reader racing a writer
+  // may see a later record and not an earlier one being written, and must not skip past it.
   const logPath = inMemory(path) ? undefined : `${path}-log`
   let lsn = 0
   if (logPath !== undefined) {
-    const found = RecordLog.readRecords(logPath)
-      .map((bytes) => JSON.parse(bytes.toString("utf8")) as { readonly lsn: number; readonly record: JournalRecord })
-      .sort((a, b) => a.lsn - b.lsn)
+    const found = RecordLog.readRecords(logPath).map((bytes) => JSON.parse(bytes.toString("utf8")) as LogEntry).sort((a, b) => a.lsn - b.lsn)
     db.transaction(() => {
-      const done = applied()
-      const fresh = found.filter((f) => f.lsn > done)
-      for (const f of fresh) {
-        apply(f.record)
-        if (f.record.kind === "intent") {
-          insertEvent.run(f.record.nowMs, "note", f.record.order.clientOrderId, RECOVERED_NOTE)
-        }
+      let done = applied()
+      for (const f of found) {
+        if (f.lsn <= done) continue
+        if (f.lsn !== done + 1) break
+        applyGuarded(f.record, f.lsn)
+        if (f.record.kind === "intent") insertEvent.run(f.record.nowMs, "note", f.record.order.clientOrderId, RECOVERED_NOTE)
+        done = f.lsn
       }
-      if (fresh.length > 0) setApplied.run(fresh[fresh.length - 1]!.lsn)
+      setApplied.run(done)
     }).immediate()
     lsn = found.reduce((m, f) => Math.max(m, f.lsn), applied())
   }
   // opened at the first write, so that a reader never touches the file a writer is using
   let log: RecordLog.RecordLog | undefined
-
-  const applyNow = db.transaction(apply)
+  let lock: (() => void) | undefined
+  // a write to the log that failed (a full disk, an I/O error) leaves the log in doubt: nothing more is written
+  let broken: Error | undefined
 
   /** Syncs `record` to the log (or, without one, commits it to SQLite at once), then commits the batch when due. */
   const write = (record: JournalRecord): void => {
+    if (broken !== undefined) throw new Error(`the journal ${path} stopped writing after its record log failed (${broken.message}); open it again to recover`)
     if (logPath === undefined) {
-      applyNow.immediate(record)
+      applyOne.immediate(record)
       return
     }
-    const payload = Buffer.from(JSON.stringify({ lsn: lsn + 1, record }), "utf8")
+    const json = JSON.stringify({ lsn: lsn + 1, record })
+    const payload = Buffer.from(json, "utf8")
     const spans = RecordLog.slotsFor(payload.length)
     if (2 * spans > slots) {
       commit()
-      applyNow.immediate(record)
+      applyOne.immediate(record)
       return
     }
-    log ??= RecordLog.open(logPath, slots)
+    if (log === undefined) {
+      lock = RecordLog.lockWriter(logPath)
+      log = RecordLog.open(logPath, slots)
+    }
     // never write over a record SQLite has not committed: pending records fill the slots just before the writer's
     // position, with those a wrap skipped at the end
     const used = (log.nextSlot(payload.length) === 0 && log.position() !== 0 ? slots - log.position() : 0) + spans
     if (pendingSlots + used > slots) commit()
-    log.append(payload)
-    pending.push({ lsn: ++lsn, record })
+    try {
+      log.append(payload)
+    } catch (e) {
+      broken = e as Error
+      throw e
+    }
+    pending.push({ lsn: ++lsn, json })
     pendingSlots += used
-    // an intent is never followed by a commit: its send waits on nothing but the log
+    // an intent's write commits SQLite only when the log is full (above): its send waits on the log's sync alone
     if (record.kind !== "intent" && pending.length >= commitEvery) commit()
   }
 
@@ -433,6 +497,8 @@ export const open = (path: string, options: OpenOptions = {}): JournalFile => {
   return {
     path,
     recordIntent: (order, nowMs) => {
+      checked(isOrder, Venue.OrderRequest, order, "order")
+      checkedTime(nowMs)
       if (known(order.clientOrderId)) {
         throw new InvalidInput({ field: "clientOrderId", value: order.clientOrderId, expected: "an id not used before in this journal" })
       }
@@ -440,22 +506,26 @@ export const open = (path: string, options: OpenOptions = {}): JournalFile => {
       if (logPath !== undefined) pendingIntents.add(order.clientOrderId)
     },
     recordUpdate: (update, nowMs) => {
+      checked(isUpdate, Venue.OrderUpdate, update, "update")
+      checkedTime(nowMs)
       write({ kind: "update", update, nowMs })
       if (logPath !== undefined) for (const f of update.fills) pendingTrades.add(f.tradeId)
     },
     recordFill: (fill, adopted) => {
+      checked(isFill, Venue.Fill, fill, "fill")
       if (tradeKnown(fill.tradeId)) return false
       write({ kind: "fill", fill, adopted })
       if (logPath !== undefined) pendingTrades.add(fill.tradeId)
       return true
     },
     recordError: (clientOrderId, error, nowMs) =>
-      write({
+      checkedText(clientOrderId, "clientOrderId") && checkedTime(nowMs) && write({
         kind: "error", clientOrderId, nowMs,
         detail: JSON.stringify({ venue: error.venue, operation: error.operation, code: error.code, retryable: error.retryable, detail: error.detail })
       }),
-    markUnsent: (clientOrderId, why, nowMs) => write({ kind: "unsent", clientOrderId, why, nowMs }),
-    note: (text, nowMs) => write({ kind: "note", text, nowMs }),
+    markUnsent: (clientOrderId, why, nowMs) =>
+      checkedText(clientOrderId, "clientOrderId") && checkedText(why, "why") && checkedTime(nowMs) && write({ kind: "unsent", clientOrderId, why, nowMs }),
+    note: (text, nowMs) => checkedText(text, "text") && checkedTime(nowMs) && write({ kind: "note", text, nowMs }),
     intent: (id) => {
       commit()
       const row = selectIntent.get(id) as IntentRow | undefined
@@ -490,9 +560,13 @@ export const open = (path: string, options: OpenOptions = {}): JournalFile => {
       }>).map((r) => ({ seq: r.seq, timeMs: r.time_ms, kind: r.kind, clientOrderId: r.client_order_id ?? undefined, detail: r.detail }))
     },
     close: () => {
-      commit()
-      log?.close()
-      db.close()
+      try {
+        if (broken === undefined) commit()
+      } finally {
+        log?.close()
+        lock?.()
+        db.close()
+      }
     }
   }
 }

@@ -185,6 +185,65 @@ describe("the record log", () => {
     j.close()
   })
 
+  it("opening commits the log's records in order up to the first one missing: a reader racing the writer skips none", () => {
+    const path = join(dir(), "journal.sqlite")
+    const j = Journal.open(path, { commitEvery: 1_000 })
+    for (const n of ["n1", "n2", "n3"]) j.note(n, 5_000)
+    // what a reader sees while the writer is writing the second record's slot: the first and third, not the second
+    const bytes = readFileSync(path + "-log")
+    bytes.writeUInt8(bytes.readUInt8(RecordLog.SLOT + 40) ^ 0x20, RecordLog.SLOT + 40)
+    writeFileSync(path + "-log", bytes)
+    const reader = Journal.open(path)
+    expect(reader.events().map((e) => e.detail)).toEqual(["n1"])
+    reader.close()
+    // the writer still has all three; it commits those after the reader's last
+    expect(j.events().map((e) => e.detail)).toEqual(["n1", "n2", "n3"])
+    j.close()
+  })
+
+  it("checks a record before writing it: one SQLite would refuse is never acknowledged, and nothing is written", () => {
+    const path = join(dir(), "journal.sqlite")
+    const j = Journal.open(path)
+    expect(() => j.recordIntent(order("hk-1", { quantity: 0 }), 5_000)).toThrow(/order.*expected a value of the SDK's schema/)
+    expect(() => j.recordIntent(order("hk-2", { side: "hold" as never }), 5_000)).toThrow(/order/)
+    expect(() => j.recordIntent(order("hk-3", { limitPrice: Infinity }), 5_000)).toThrow(/order/)
+    expect(() => j.recordIntent(order("hk-4"), NaN)).toThrow(/nowMs/)
+    expect(() => j.recordFill({ ...fillOf("hk-1", "t-1", 5_000), price: NaN }, false)).toThrow(/fill/)
+    expect(() => j.recordUpdate({ ...filled("hk-1", 5_000), state: "gone" as never }, 5_000)).toThrow(/update/)
+    expect(RecordLog.readRecords(path + "-log")).toHaveLength(0)
+    j.recordIntent(order("hk-5"), 5_000)
+    j.close()
+    expect(Journal.open(path).intents().map((i) => i.clientOrderId)).toEqual(["hk-5"])
+  })
+
+  it("commits what the log holds, not the caller's object changed after the call", () => {
+    const path = join(dir(), "journal.sqlite")
+    const j = Journal.open(path)
+    const o = { ...order("hk-1") }
+    j.recordIntent(o, 5_000)
+    ;(o as { quantity: number }).quantity = 99
+    expect(j.intent("hk-1")!.quantity).toBe(10)
+    j.close()
+  })
+
+  it("has one writer: a second journal writing the same file is refused until the first closes; a dead writer's lock is taken over", () => {
+    const path = join(dir(), "journal.sqlite")
+    const a = Journal.open(path)
+    a.note("a", 1)
+    const b = Journal.open(path)
+    expect(() => b.note("b", 2)).toThrow(new RegExp(`being written by process ${process.pid}`))
+    a.close()
+    b.note("b", 2)
+    b.close()
+    // a lock left by a process that no longer runs (a crash)
+    writeFileSync(path + "-log.lock", "2147483646\n")
+    const c = Journal.open(path)
+    c.note("c", 3)
+    expect(c.events().map((e) => e.detail)).toEqual(["a", "b", "c"])
+    c.close()
+    expect(existsSync(path + "-log.lock")).toBe(false)
+  })
+
   it("commits a record larger than half the log straight to SQLite, after those before it", () => {
     const path = join(dir(), "journal.sqlite")
     const j = Journal.open(path, { logSlots: 8 })

@@ -14,7 +14,7 @@
  *
  * @internal
  */
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from "node:fs"
+import { closeSync, fdatasyncSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, unlinkSync, writeSync } from "node:fs"
 import { dirname } from "node:path"
 import { crc32 } from "node:zlib"
 
@@ -138,5 +138,56 @@ export const open = (path: string, slots: number): RecordLog => {
       next = at + spans === slots ? 0 : at + spans
     },
     close: () => closeSync(handle)
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"
+  }
+}
+
+/**
+ * Makes this process the log's one writer: `<log>.lock` holds its pid, made exclusively. A lock whose process is gone
+ * (a crash) is taken over; one held by a live process — this one included — is an error, since two writers would
+ * number their records alike. Returns the release.
+ */
+export const lockWriter = (logPath: string): (() => void) => {
+  const path = `${logPath}.lock`
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(path, "wx")
+      try {
+        writeSync(fd, `${process.pid}\n`)
+      } finally {
+        closeSync(fd)
+      }
+      return () => {
+        try {
+          unlinkSync(path)
+        } catch {
+          // already gone: nothing to release
+        }
+      }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw e
+      let pid = NaN
+      try {
+        pid = Number(readFileSync(path, "utf8").trim())
+      } catch {
+        // removed meanwhile: try again
+      }
+      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+        throw new Error(`the journal's record log ${logPath} is being written by process ${pid}${pid === process.pid ? " (this one: another open journal)" : ""}`, { cause: e })
+      }
+      try {
+        unlinkSync(path)
+      } catch {
+        // removed meanwhile
+      }
+    }
   }
 }
