@@ -27,6 +27,7 @@
 import { execFileSync, spawn } from "node:child_process"
 import { existsSync, mkdirSync } from "node:fs"
 import * as os from "node:os"
+import { dirname } from "node:path"
 import { Worker } from "node:worker_threads"
 import { batch, DAYS, K, ROW_BLOCK, S0, VOL, runShare } from "./engineRun.js"
 import type { NormalMethod } from "./engineRun.js"
@@ -37,18 +38,20 @@ const WARM = Number(process.env["WARM"] ?? 2)
 const BATCH = Number(process.env["BATCH"] ?? 3)
 const median = (xs: ReadonlyArray<number>): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 
+/** Where the C++ loop is built. */
+const CPP_LOOP = `${process.cwd()}/.cache/bench/loop`
+
 /** Builds the C++ loop; a function running it once (wall and CPU seconds, its own `std::clock`), or undefined without g++. */
 const cxx = (): (() => { seconds: number; cpuSeconds: number; meanPnl: number }) | undefined => {
   const src = new URL("../bench/loop.cpp", import.meta.url).pathname
-  const dir = `${process.cwd()}/.cache/bench`
-  mkdirSync(dir, { recursive: true })
+  mkdirSync(dirname(CPP_LOOP), { recursive: true })
   try {
-    execFileSync("g++", ["-O2", "-o", `${dir}/loop`, existsSync(src) ? src : `${process.cwd()}/bench/loop.cpp`])
+    execFileSync("g++", ["-O2", "-o", CPP_LOOP, existsSync(src) ? src : `${process.cwd()}/bench/loop.cpp`])
   } catch {
     return undefined
   }
   return () => {
-    const [seconds, meanPnl, cpuSeconds] = execFileSync(`${dir}/loop`, [String(PATHS), String(STEPS)], { encoding: "utf8" }).trim().split(" ").map(Number)
+    const [seconds, meanPnl, cpuSeconds] = execFileSync(CPP_LOOP, [String(PATHS), String(STEPS)], { encoding: "utf8" }).trim().split(" ").map(Number)
     return { seconds: seconds!, cpuSeconds: cpuSeconds!, meanPnl: meanPnl! }
   }
 }
@@ -59,10 +62,9 @@ const cxx = (): (() => { seconds: number; cpuSeconds: number; meanPnl: number })
  * much of the second core the other tenants leave.
  */
 const cxxPair = async (runs: number): Promise<number> => {
-  const loop = `${process.cwd()}/.cache/bench/loop`
   const half = String(Math.ceil(PATHS / 2))
   const once = () => new Promise<void>((resolve, reject) => {
-    const child = spawn(loop, [half, String(STEPS)], { stdio: "ignore" })
+    const child = spawn(CPP_LOOP, [half, String(STEPS)], { stdio: "ignore" })
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`C++ loop exited with ${code}`))))
     child.on("error", reject)
   })

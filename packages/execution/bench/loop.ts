@@ -21,7 +21,7 @@ import { type MarketEvent, RebalancePolicy, Venue } from "@hedgekit/sdk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { execFileSync } from "node:child_process"
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, writeSync } from "node:fs"
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs"
 import * as os from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -147,6 +147,7 @@ const journalThroughput = (path: string) => {
 }
 
 const dir = mkdtempSync(join(os.tmpdir(), "hk-bench-"))
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }))
 const child = process.argv.includes("--disk-loop-only")
 
 const report = async (label: string, path: string) => {
@@ -162,7 +163,7 @@ const report = async (label: string, path: string) => {
   }
 }
 
-if (!child) console.log(`execution — ${os.cpus()[0]?.model ?? "cpu"}, ${os.availableParallelism()} cores, node ${process.version}, journal in ${dir}`)
+if (!child) console.log(`execution — ${os.cpus()[0]?.model ?? "cpu"}, ${os.availableParallelism()} cores, node ${process.version}, journal in ${dir} (removed at the end)`)
 await loopLatency(join(dir, "warm.journal")) // warm-up
 if (child) {
   await report("journal on disk, V8 helper threads: 1", join(dir, "loop.journal"))

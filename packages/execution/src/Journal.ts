@@ -267,8 +267,8 @@ const isOrder = Schema.is(Venue.OrderRequest), isUpdate = Schema.is(Venue.OrderU
  * Throws `InvalidInput` unless `value` is what `schema` describes: a record is checked before it is written, since a
  * record in the log has been acknowledged (an intent, sent) and SQLite must then take it.
  */
-const checked = <S extends Schema.Top>(is: (u: unknown) => boolean, schema: S, value: unknown, field: string): true => {
-  if (is(value)) return true
+const checked = <S extends Schema.Top>(is: (u: unknown) => boolean, schema: S, value: unknown, field: string): void => {
+  if (is(value)) return
   let why = "a value of the SDK's schema"
   try {
     Schema.decodeUnknownSync(schema as never)(value)
@@ -277,12 +277,12 @@ const checked = <S extends Schema.Top>(is: (u: unknown) => boolean, schema: S, v
   }
   throw new InvalidInput({ field, value, expected: why })
 }
-const checkedTime = (nowMs: number): true => {
-  if (Number.isFinite(nowMs)) return true
+const checkedTime = (nowMs: number): void => {
+  if (Number.isFinite(nowMs)) return
   throw new InvalidInput({ field: "nowMs", value: nowMs, expected: "a finite time (UTC ms)" })
 }
-const checkedText = (text: string, field: string): true => {
-  if (typeof text === "string") return true
+const checkedText = (text: string, field: string): void => {
+  if (typeof text === "string") return
   throw new InvalidInput({ field, value: text, expected: "a string" })
 }
 
@@ -464,9 +464,8 @@ export const open = (path: string, options: OpenOptions = {}): JournalFile => {
       return
     }
     const json = JSON.stringify({ lsn: lsn + 1, record })
-    const payload = Buffer.from(json, "utf8")
-    const spans = RecordLog.slotsFor(payload.length)
-    if (2 * spans > slots) {
+    const bytes = Buffer.byteLength(json, "utf8")
+    if (2 * RecordLog.slotsFor(bytes) > slots) {
       commit()
       applyOne.immediate(record)
       return
@@ -477,10 +476,10 @@ export const open = (path: string, options: OpenOptions = {}): JournalFile => {
     }
     // never write over a record SQLite has not committed: pending records fill the slots just before the writer's
     // position, with those a wrap skipped at the end
-    const used = (log.nextSlot(payload.length) === 0 && log.position() !== 0 ? slots - log.position() : 0) + spans
+    const used = log.taken(bytes)
     if (pendingSlots + used > slots) commit()
     try {
-      log.append(payload)
+      log.append(json, bytes)
     } catch (e) {
       broken = e as Error
       throw e
@@ -518,14 +517,23 @@ export const open = (path: string, options: OpenOptions = {}): JournalFile => {
       if (logPath !== undefined) pendingTrades.add(fill.tradeId)
       return true
     },
-    recordError: (clientOrderId, error, nowMs) =>
-      checkedText(clientOrderId, "clientOrderId") && checkedTime(nowMs) && write({
-        kind: "error", clientOrderId, nowMs,
-        detail: JSON.stringify({ venue: error.venue, operation: error.operation, code: error.code, retryable: error.retryable, detail: error.detail })
-      }),
-    markUnsent: (clientOrderId, why, nowMs) =>
-      checkedText(clientOrderId, "clientOrderId") && checkedText(why, "why") && checkedTime(nowMs) && write({ kind: "unsent", clientOrderId, why, nowMs }),
-    note: (text, nowMs) => checkedText(text, "text") && checkedTime(nowMs) && write({ kind: "note", text, nowMs }),
+    recordError: (clientOrderId, error, nowMs) => {
+      checkedText(clientOrderId, "clientOrderId")
+      checkedTime(nowMs)
+      const detail = JSON.stringify({ venue: error.venue, operation: error.operation, code: error.code, retryable: error.retryable, detail: error.detail })
+      write({ kind: "error", clientOrderId, nowMs, detail })
+    },
+    markUnsent: (clientOrderId, why, nowMs) => {
+      checkedText(clientOrderId, "clientOrderId")
+      checkedText(why, "why")
+      checkedTime(nowMs)
+      write({ kind: "unsent", clientOrderId, why, nowMs })
+    },
+    note: (text, nowMs) => {
+      checkedText(text, "text")
+      checkedTime(nowMs)
+      write({ kind: "note", text, nowMs })
+    },
     intent: (id) => {
       commit()
       const row = selectIntent.get(id) as IntentRow | undefined

@@ -71,6 +71,7 @@ describe("the record log", () => {
       expect(x.recordFill(fillOf("hk-2", "t-9", 5_004), false)).toBe(false)
       x.recordError("hk-3", new Venue.VenueError({ venue: "deribit", operation: "place", code: "10028", retryable: true, detail: "too many requests" }), 5_005)
       x.note("feed restarted", 5_006)
+      x.note("Δ hedge — ünïcode ✓, a line separator \u2028 and 🧾", 5_006) // bytes ≠ UTF-16 units
       x.recordIntent(order("hk-4"), 5_007)
       x.markUnsent("hk-4", "not at the venue after its valid-until", 5_008)
     }

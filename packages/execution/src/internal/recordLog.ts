@@ -28,12 +28,13 @@ export const slotsFor = (bytes: number): number => Math.ceil((HEADER + bytes) / 
 export interface RecordLog {
   /** Slots in the file. */
   readonly slots: number
-  /** The writer's position (a slot). */
-  readonly position: () => number
-  /** The slot a record of `bytes` bytes would start on: the writer's position, or 0 when it does not fit before the end. */
-  readonly nextSlot: (bytes: number) => number
-  /** Writes `payload` at `nextSlot` and syncs it. */
-  readonly append: (payload: Buffer) => void
+  /**
+   * Slots the next append of a `bytes`-byte payload uses up: its own, and those it skips at the end of the file when
+   * it does not fit before it (the writer wraps to slot 0).
+   */
+  readonly taken: (bytes: number) => number
+  /** Writes `json` (UTF-8, `bytes` bytes long) at the writer's position, or at 0 when it does not fit before the end, and syncs it. */
+  readonly append: (json: string, bytes: number) => void
   readonly close: () => void
 }
 
@@ -114,24 +115,24 @@ export const open = (path: string, slots: number): RecordLog => {
     fsyncSync(handle)
     syncDirectory(path)
   }
+  // the record is laid out here, its JSON encoded in place (no buffer per record)
   let scratch = Buffer.alloc(SLOT * 4)
   let next = 0
-  const nextSlot = (bytes: number) => (next + slotsFor(bytes) > slots ? 0 : next)
+  const wraps = (bytes: number) => next + slotsFor(bytes) > slots
   return {
     slots,
-    position: () => next,
-    nextSlot,
-    append: (payload) => {
-      const spans = slotsFor(payload.length)
-      const at = nextSlot(payload.length)
+    taken: (bytes) => slotsFor(bytes) + (wraps(bytes) ? slots - next : 0),
+    append: (json, length) => {
+      const spans = slotsFor(length)
+      const at = wraps(length) ? 0 : next
       const bytes = spans * SLOT
       if (bytes > scratch.length) scratch = Buffer.alloc(bytes)
-      scratch.fill(0, 0, bytes)
+      scratch.write(json, HEADER, length, "utf8")
+      scratch.fill(0, HEADER + length, bytes)
       scratch.writeUInt32LE(MAGIC, 0)
-      scratch.writeUInt32LE(payload.length, 4)
-      scratch.writeUInt32LE(crc32(payload), 8)
+      scratch.writeUInt32LE(length, 4)
+      scratch.writeUInt32LE(crc32(scratch.subarray(HEADER, HEADER + length)), 8)
       scratch.writeUInt32LE(spans, 12)
-      payload.copy(scratch, HEADER)
       let written = 0
       while (written < bytes) written += writeSync(handle, scratch, written, bytes - written, at * SLOT + written)
       fdatasyncSync(handle)
